@@ -1,0 +1,145 @@
+"""Answers: the shortest span that answers, citations, lists, or an honest no.
+
+Nothing here writes text of its own: every quote is a slice of the source
+document between two offsets. Whether to answer at all is decided by a small
+logistic model over several signals, fitted on the question set's dev split
+and stored with the index (see calibrate.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from .normalize import normalize
+from .query import Query
+from .records import Answer, Citation, Clause, Hit
+from .retrieve import Retriever
+
+__all__ = ["NOT_FOUND", "FEATURES", "DEFAULT_CALIBRATION", "features", "choose_quote", "compose"]
+
+NOT_FOUND = "文件中没有找到与该问题直接相关的条款。以下是可能相关的条款，仅供参考。"
+# Lexical coverage only means something for Chinese questions, dense scores run
+# lower for English ones: each gets its own weight per language.
+FEATURES = ("dense_top", "dense_margin", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "numeric_miss", "bias")
+# Used only until an index is calibrated: answer unless nothing matches at all.
+DEFAULT_CALIBRATION = {
+    "weights": [0.0] * (len(FEATURES) - 1) + [1.0],
+    "threshold": 0.5,
+    "list_min_coverage": 0.5,
+    "list_min_dense": 0.0,
+}
+_DIGIT = re.compile(r"\d")
+_CONTINUES = ("或", "并", "且", "其中", "以及", "及")
+
+
+def _span_text_norm(clause: Clause, start: int, end: int) -> str:
+    return normalize(clause.text[start - clause.start : end - clause.start])
+
+
+def choose_quote(retriever: Retriever, query: Query, hit: Hit, qvec: np.ndarray) -> tuple[int, int]:
+    """Pick the sub-clause that answers best: shared words first, meaning second."""
+    clause = hit.clause
+    if clause.kind == "scope" or len(clause.spans) <= 1:
+        last = clause.spans[-1].end if clause.spans else clause.end
+        return clause.start, last
+    owner = retriever.stored.span_owner
+    rows = np.flatnonzero(owner == retriever.position(clause))
+    dense = retriever.stored.span_vectors[rows] @ qvec if len(rows) == len(clause.spans) else np.zeros(len(clause.spans))
+    spread = float(dense.max() - dense.min()) if len(dense) else 0.0
+    best, best_score = 0, -math.inf
+    for i, span in enumerate(clause.spans):
+        text = _span_text_norm(clause, span.start, span.end)
+        score = retriever.coverage(query, text)
+        score += 0.5 * (float(dense[i] - dense.min()) / spread if spread > 0 else 0.0)
+        if query.numeric and _DIGIT.search(text):
+            score += 0.3
+        if score > best_score:
+            best, best_score = i, score
+    start, end = clause.spans[best].start, clause.spans[best].end
+    following = clause.spans[best + 1] if best + 1 < len(clause.spans) else None
+    if following is not None:
+        next_text = clause.text[following.start - clause.start : following.end - clause.start]
+        if next_text.startswith(_CONTINUES) or end - start < 8:
+            end = following.end
+    return start, end
+
+
+def features(retriever: Retriever, query: Query, hits: list[Hit]) -> list[float]:
+    """The signals abstention is decided on, in FEATURES order."""
+    if not hits:
+        return [0.0] * (len(FEATURES) - 1) + [1.0]
+    top = hits[0]
+    dense_sorted = sorted((h.signals["dense"] for h in hits), reverse=True)
+    margin = dense_sorted[0] - dense_sorted[1] if len(dense_sorted) > 1 else 0.0
+    by_dense = sorted(hits, key=lambda h: -h.signals["dense"])[:3]
+    by_bm25 = sorted(hits, key=lambda h: -h.signals["bm25"])[:3]
+    agree = float(top.signals["bm25"] > 0 and any(h.clause is top.clause for h in by_dense) and any(h.clause is top.clause for h in by_bm25))
+    cov = retriever.coverage(query, retriever.clause_norm[retriever.position(top.clause)])
+    numeric_miss = float(query.numeric and not _DIGIT.search(top.clause.text))
+    return [
+        top.signals["dense"],
+        margin,
+        0.0 if query.latin else cov,
+        top.signals["dense"] if query.latin else 0.0,
+        agree,
+        float(query.latin),
+        float(bool(query.other_places) and not query.regions),
+        float(bool(query.regions)),
+        numeric_miss,
+        1.0,
+    ]
+
+
+def confidence(calibration: dict, values: list[float]) -> float:
+    """Probability, under the fitted model, that the documents answer the question."""
+    z = float(np.dot(calibration["weights"], values))
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def _list_regions(retriever: Retriever, query: Query, hits: list[Hit], calibration: dict) -> list[Hit]:
+    """One hit per region whose best clause matches the topic confidently."""
+    best: dict[str | None, Hit] = {}
+    for hit in hits:
+        best.setdefault(hit.clause.region, hit)
+    chosen = []
+    for region, hit in best.items():
+        if region is None:
+            continue
+        cov = retriever.coverage(query, retriever.clause_norm[retriever.position(hit.clause)])
+        if cov >= calibration["list_min_coverage"] or (query.latin and hit.signals["dense"] >= calibration["list_min_dense"]):
+            chosen.append(hit)
+    return chosen
+
+
+def compose(retriever: Retriever, query: Query, hits: list[Hit], *, k: int, calibration: dict) -> Answer:
+    """Turn ranked hits into an answer: quotes with citations, or say nothing matched."""
+    qvec = retriever.embed_query(query)
+    values = features(retriever, query, hits)
+    p = confidence(calibration, values)
+    list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions))
+    answerable = bool(hits) and p >= calibration["threshold"]
+    shown = hits[:k]
+    if answerable and list_question:
+        pool = [h for h in hits if not query.regions or h.clause.region in query.regions]
+        listed = _list_regions(retriever, query, pool, calibration)
+        if listed:
+            shown = listed
+        else:
+            list_question = False
+    citations = []
+    for rank, hit in enumerate(shown, 1):
+        start, end = choose_quote(retriever, query, hit, qvec)
+        citations.append(Citation(rank=rank, hit=hit, quote_start=start, quote_end=end))
+    return Answer(
+        question=query.text,
+        answerable=answerable,
+        citations=tuple(citations),
+        regions_asked=query.regions,
+        list_question=list_question and answerable,
+        confidence=p,
+        message="" if answerable else NOT_FOUND,
+        features=dict(zip(FEATURES, values)),
+    )

@@ -1,0 +1,57 @@
+"""The JSON contract of an answer, shared by `ask --json`, the UI and evaluation.
+
+Stable fields (add, never rename): question, answerable, answer, message,
+list_question, regions_asked, confidence, citations[]. Each citation has
+rank, doc, doc_title, region (as the document writes it; null for
+document-level text), clause_id, text (the whole clause, verbatim), quote
+(the quoted span, verbatim), start/end (the quote's offsets in the source
+file: source[start:end] == quote), clause_start/clause_end, score, signals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .records import Answer
+
+__all__ = ["CONTRACT_VERSION", "answer_to_json", "error_to_json"]
+
+CONTRACT_VERSION = 1
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """Serialise an answer to the contract's plain JSON object."""
+    return {
+        "question": answer.question,
+        "answerable": answer.answerable,
+        "answer": answer.text,
+        "message": answer.message,
+        "list_question": answer.list_question,
+        "regions_asked": list(answer.regions_asked),
+        "confidence": round(answer.confidence, 4),
+        "features": {k: round(v, 4) for k, v in answer.features.items() if k != "bias"},
+        "citations": [
+            {
+                "rank": c.rank,
+                "doc": c.hit.clause.doc_id,
+                "doc_title": c.hit.clause.doc_title,
+                "region": c.hit.clause.region,
+                "clause_id": c.hit.clause.clause_id,
+                "text": c.hit.clause.text,
+                "quote": c.quote,
+                "start": c.quote_start,
+                "end": c.quote_end,
+                "clause_start": c.hit.clause.start,
+                "clause_end": c.hit.clause.end,
+                "score": round(c.hit.score, 4),
+                "signals": {k: round(v, 4) for k, v in c.hit.signals.items()},
+            }
+            for c in answer.citations
+        ],
+        "contract_version": CONTRACT_VERSION,
+    }
+
+
+def error_to_json(question: str, message: str) -> dict[str, Any]:
+    """The object printed for a question that could not be asked."""
+    return {"question": question, "answerable": False, "answer": "", "error": message, "citations": [], "contract_version": CONTRACT_VERSION}

@@ -1,0 +1,240 @@
+"""The index folder: clauses, vectors, BM25 and a manifest, written atomically.
+
+index/<embedder>/ holds plain, named files a person can inspect:
+
+    manifest.json     format version, corpus hash, embedder id, dimension, counts
+    clauses.jsonl     one clause a line, verbatim text and source offsets
+    regions.json      the pilots and their gazetteers
+    userdict.txt      the tokenizer's corpus terms, one a line
+    places.txt        places in China that no pilot covers, to notice questions about them
+    clauses.faiss     clause vectors (FAISS, inner product)
+    spans.npy         sub-clause vectors, in clause order, for choosing quotes
+    bm25/             bm25s's own files over our tokens
+    calibration.json  abstention and list thresholds fitted on the question set
+
+A build writes into a temporary sibling folder and renames it into place, so
+a crash leaves the previous index intact; a lock file serialises builds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .chunk import CHUNKER_VERSION, REGION_SLUGS, chunk
+from .embed import Embedder
+from .errors import IndexCorrupt, IndexMismatch, IndexMissing, SeedError
+from .ingest import corpus_hash, read_seeds
+from .normalize import normalize
+from .records import Clause, Document, Region, Span
+from .regions import Gazetteer, build_regions, national_places
+from .tokenize import Tokenizer, corpus_terms
+
+__all__ = ["FORMAT_VERSION", "Corpus", "StoredIndex", "load_corpus", "write_index", "read_index", "index_lock", "passage_text"]
+
+FORMAT_VERSION = 1
+_REQUIRED = ("manifest.json", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything read and derived from seeds/ before embedding."""
+
+    documents: tuple[Document, ...]
+    clauses: tuple[Clause, ...]
+    regions: tuple[Region, ...]
+    skipped: tuple[str, ...]
+    hash: str
+
+
+@dataclass(slots=True)
+class StoredIndex:
+    """An opened, validated index folder."""
+
+    path: Path
+    manifest: dict[str, Any]
+    clauses: list[Clause]
+    regions: list[Region]
+    tokenizer: Tokenizer
+    gazetteer: Gazetteer
+    vectors: Any  # faiss.Index
+    span_vectors: np.ndarray
+    span_owner: np.ndarray  # clause position of each span vector
+    bm25: Any  # bm25s.BM25
+    calibration: dict[str, Any]
+    other_places: list[str]
+
+
+def load_corpus(seeds_dir: Path) -> Corpus:
+    """Read, chunk and derive regions from every usable seed."""
+    report = read_seeds(seeds_dir)
+    if not report.documents:
+        detail = "; ".join(report.skipped) or "no .txt or .md files"
+        raise SeedError(f"no usable documents in {seeds_dir}: {detail}")
+    clauses = [c for doc in report.documents for c in chunk(doc)]
+    regions = build_regions(clauses, REGION_SLUGS)
+    return Corpus(report.documents, tuple(clauses), tuple(regions), report.skipped, corpus_hash(report.documents))
+
+
+def passage_text(clause: Clause, start: int | None = None, end: int | None = None) -> str:
+    """The text embedded for a clause or one of its spans: its region, then the words."""
+    body = clause.text if start is None else clause.text[start - clause.start : end - clause.start]
+    return f"{clause.region or clause.doc_title}：{body}"
+
+
+@contextlib.contextmanager
+def index_lock(index_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the index's parent while it is rebuilt."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(index_dir.parent / f".{index_dir.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _embed_all(embedder: Embedder, texts: list[str], progress: Progress | None, done: int, total: int, batch: int = 16) -> np.ndarray:
+    parts = []
+    for i in range(0, len(texts), batch):
+        parts.append(embedder.embed(texts[i : i + batch], query=False))
+        if progress:
+            progress(done + i + len(texts[i : i + batch]), total)
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def write_index(folder: Path, corpus: Corpus, embedder: Embedder, *, factory: str = "Flat", progress: Progress | None = None) -> dict[str, Any]:
+    """Embed and write every index file into folder (a fresh, temporary one)."""
+    import bm25s
+    import faiss
+
+    user_words = corpus_terms(c.text for c in corpus.clauses) + [t for r in corpus.regions for t in (r.name, *r.places, *r.aliases) if not t.isascii()]
+    tokenizer = Tokenizer(user_words)
+    span_refs = [(i, s) for i, c in enumerate(corpus.clauses) for s in c.spans]
+    total = len(corpus.clauses) + len(span_refs)
+    clause_vecs = _embed_all(embedder, [passage_text(c) for c in corpus.clauses], progress, 0, total)
+    span_vecs = _embed_all(embedder, [passage_text(corpus.clauses[i], s.start, s.end) for i, s in span_refs], progress, len(corpus.clauses), total)
+
+    index = faiss.index_factory(embedder.dim, factory, faiss.METRIC_INNER_PRODUCT)
+    if not index.is_trained:
+        index.train(clause_vecs)
+    index.add(clause_vecs)
+    faiss.write_index(index, str(folder / "clauses.faiss"))
+    np.save(folder / "spans.npy", np.hstack([np.array([[i] for i, _ in span_refs], dtype=np.float32).reshape(-1, 1), span_vecs]) if span_refs else np.zeros((0, embedder.dim + 1), np.float32))
+
+    retriever = bm25s.BM25()
+    retriever.index([tokenizer(normalize(passage_text(c))) or [""] for c in corpus.clauses], show_progress=False)
+    retriever.save(str(folder / "bm25"), show_progress=False)
+
+    with open(folder / "clauses.jsonl", "w", encoding="utf-8") as out:
+        for c in corpus.clauses:
+            record = asdict(c)
+            record["spans"] = [[s.start, s.end] for s in c.spans]
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    (folder / "regions.json").write_text(json.dumps([asdict(r) for r in corpus.regions], ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
+    places = national_places([t for r in corpus.regions for t in (r.name, *r.places, *r.aliases)], "\n".join(d.text for d in corpus.documents))
+    (folder / "places.txt").write_text("\n".join(places) + "\n", encoding="utf-8")
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "chunker_version": CHUNKER_VERSION,
+        "corpus_hash": corpus.hash,
+        "embedder": embedder.model_id,
+        "dim": embedder.dim,
+        "faiss_factory": factory,
+        "counts": {"documents": len(corpus.documents), "clauses": len(corpus.clauses), "spans": len(span_refs), "regions": len(corpus.regions)},
+        "documents": [{"doc_id": d.doc_id, "title": d.title, "path": d.path, "sha256": d.sha256} for d in corpus.documents],
+        "skipped": list(corpus.skipped),
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Swap a finished folder into place; the old one is removed only afterwards."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rename(target, old / target.name)
+    os.rename(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _clause(record: dict[str, Any]) -> Clause:
+    record = dict(record)
+    record["spans"] = tuple(Span(a, b) for a, b in record["spans"])
+    return Clause(**record)
+
+
+def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | None = None) -> StoredIndex:
+    """Open and validate an index folder; raise a clear error for each way it can be wrong."""
+    import bm25s
+    import faiss
+
+    rebuild = "Run: reformqa index --rebuild"
+    if not (folder / "manifest.json").exists():
+        raise IndexMissing(f"no index in {folder}. Run: reformqa index")
+    missing = [name for name in _REQUIRED if not (folder / name).exists()]
+    if missing:
+        raise IndexCorrupt(f"{folder} is incomplete (missing {', '.join(missing)}). {rebuild}")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        versions = (manifest["format_version"], manifest["chunker_version"])
+        built_with, dim, counts = manifest["embedder"], int(manifest["dim"]), manifest["counts"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexCorrupt(f"{folder}/manifest.json is unreadable ({exc}). {rebuild}") from None
+    if versions != (FORMAT_VERSION, CHUNKER_VERSION):
+        raise IndexMismatch(f"{folder} has format {versions[0]}, chunker {versions[1]}; this reformqa writes format {FORMAT_VERSION}, chunker {CHUNKER_VERSION}. {rebuild}")
+    if embedder_id is not None and built_with != embedder_id:
+        raise IndexMismatch(f"{folder} was built with {built_with} (dim {dim}); the configured embedder is {embedder_id}. {rebuild}")
+    if corpus is not None and manifest["corpus_hash"] != corpus:
+        raise IndexMismatch(f"{folder} was built from other seeds than those in seeds/ now. Run: reformqa index")
+    try:
+        clauses = [_clause(json.loads(line)) for line in (folder / "clauses.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        regions = [Region(**{**r, "places": tuple(r["places"]), "aliases": tuple(r["aliases"])}) for r in json.loads((folder / "regions.json").read_text(encoding="utf-8"))]
+        vectors = faiss.read_index(str(folder / "clauses.faiss"))
+        spans = np.load(folder / "spans.npy", allow_pickle=False)
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        calibration_file = folder / "calibration.json"
+        calibration = json.loads(calibration_file.read_text(encoding="utf-8")) if calibration_file.exists() else {}
+    except Exception as exc:  # any of five file formats can be damaged in its own way
+        raise IndexCorrupt(f"{folder} cannot be read ({type(exc).__name__}: {exc}). {rebuild}") from None
+    n_spans = sum(len(c.spans) for c in clauses)
+    checks = [
+        (len(clauses), counts.get("clauses"), "clauses.jsonl lines"),
+        (vectors.ntotal, len(clauses), "vectors in clauses.faiss"),
+        (vectors.d, dim, "dimension of clauses.faiss"),
+        (spans.shape[0], n_spans, "rows of spans.npy"),
+        (spans.shape[1] if spans.ndim == 2 else -1, dim + 1, "columns of spans.npy"),
+        (int(bm25.scores.get("num_docs", -1)), len(clauses), "documents in bm25/"),
+    ]
+    for found, expected, what in checks:
+        if found != expected:
+            raise IndexCorrupt(f"{folder}: {what} is {found}, expected {expected}: the files do not belong together. {rebuild}")
+    user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
+    return StoredIndex(
+        path=folder,
+        manifest=manifest,
+        clauses=clauses,
+        regions=regions,
+        tokenizer=Tokenizer(user_words),
+        gazetteer=Gazetteer(regions),
+        vectors=vectors,
+        span_vectors=np.ascontiguousarray(spans[:, 1:]),
+        span_owner=spans[:, 0].astype(np.int64),
+        bm25=bm25,
+        calibration=calibration,
+        other_places=[p for p in (folder / "places.txt").read_text(encoding="utf-8").splitlines() if p],
+    )

@@ -1,0 +1,132 @@
+"""A project folder (seeds/ + index/) and the three things done with it.
+
+``Project.build`` indexes seeds/ atomically and calibrates; ``Project.ask``
+answers one question, building or rebuilding the index first when it is
+missing or stale. This is the Python API the CLI and the UI call.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .answer import DEFAULT_CALIBRATION, compose
+from .calibrate import fit_calibration
+from .embed import Embedder, embedder_id, make_embedder
+from .errors import IndexMismatch, IndexMissing, InvalidQuestion
+from .index import index_lock, load_corpus, read_index, replace_folder, write_index
+from .normalize import normalize
+from .query import analyse, check_question
+from .questions import load_questions
+from .records import Answer
+from .retrieve import MODES, Retriever
+from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
+
+__all__ = ["BuildReport", "Project", "QUESTION_SET"]
+
+QUESTION_SET = Path("eval") / "questions.jsonl"
+_SEARCH_K = 30
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did."""
+
+    path: Path
+    built: bool  # False when the index was already up to date
+    manifest: dict[str, Any]
+    calibration: dict[str, Any]
+    skipped: tuple[str, ...]
+
+
+class Project:
+    """Seeds, index and answers for one project folder."""
+
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None):
+        self.settings = settings or Settings.from_env()
+        self._embedder = embedder
+        self._retriever: Retriever | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            s = self.settings
+            self._embedder = make_embedder(s.embedder, threads=s.threads, query_prefix=s.query_prefix, passage_prefix=s.passage_prefix)
+        return self._embedder
+
+    @property
+    def embedder_id(self) -> str:
+        return self._embedder.model_id if self._embedder is not None else embedder_id(self.settings.embedder)
+
+    def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
+        """Build index/<embedder>/ from seeds/ unless it is already up to date."""
+        target = self.settings.index_dir
+        corpus = load_corpus(self.settings.seeds_dir)
+        with index_lock(target):
+            if not rebuild:
+                try:
+                    stored = read_index(target, embedder_id=self.embedder_id, corpus=corpus.hash)
+                    return BuildReport(target, False, stored.manifest, stored.calibration, corpus.skipped)
+                except (IndexMissing, IndexMismatch, Exception):  # noqa: B014 - anything wrong means rebuild
+                    pass
+            work = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+            work.chmod(0o755)
+            try:
+                manifest = write_index(work, corpus, self.embedder, progress=progress)
+                calibration = self._calibrate(work)
+                (work / "calibration.json").write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+                replace_folder(work, target)
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
+        self._retriever = None
+        return BuildReport(target, True, manifest, calibration, corpus.skipped)
+
+    def _calibrate(self, folder: Path) -> dict[str, Any]:
+        questions_file = self.settings.home / QUESTION_SET
+        if not questions_file.exists():
+            return dict(DEFAULT_CALIBRATION, fitted_on=None)
+        stored = read_index(folder)
+        return fit_calibration(Retriever(stored, self.embedder), load_questions(questions_file, split="dev"))
+
+    def retriever(self, *, auto_build: bool = True) -> Retriever:
+        """The opened index, rebuilt first if it is missing or stale and auto_build allows."""
+        if self._retriever is None:
+            corpus_hash = None
+            if self.settings.seeds_dir.is_dir():
+                corpus_hash = load_corpus(self.settings.seeds_dir).hash
+            try:
+                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
+            except (IndexMissing, IndexMismatch):
+                if not auto_build:
+                    raise
+                self.build(rebuild=True)
+                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
+            self._retriever = Retriever(stored, self.embedder)
+        return self._retriever
+
+    def ask(self, question: str, *, k: int = DEFAULT_TOP_K, region: str | None = None, mode: str = "full") -> Answer:
+        """Answer one question by quoting the clauses that answer it."""
+        text = check_question(question, MAX_QUESTION_CHARS)
+        if mode not in MODES:
+            raise InvalidQuestion(f"unknown retrieval mode {mode!r}; expected one of {', '.join(MODES)}")
+        if not 1 <= k <= 50:
+            raise InvalidQuestion(f"k must be between 1 and 50, not {k}")
+        retriever = self.retriever()
+        stored = retriever.stored
+        regions: tuple[str, ...] = ()
+        if region:
+            regions = tuple(r for r, _ in stored.gazetteer.find(normalize(region))) or tuple(r.name for r in stored.regions if r.name == region)
+            if not regions:
+                names = "、".join(r.name for r in stored.regions)
+                raise InvalidQuestion(f"unknown region {region!r}; the pilots are: {names}")
+        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
+        hits = retriever.search(query, mode=mode, k=max(_SEARCH_K, k), regions=regions)
+        calibration = stored.calibration or DEFAULT_CALIBRATION
+        return compose(retriever, query, hits, k=k, calibration=calibration)

@@ -1,0 +1,92 @@
+"""Reading a question: its matching form, language, regions and intent.
+
+Everything here is rule-based and explainable: the regions a question names
+come from the gazetteer, a list question is recognised by its question words
+(哪些/哪个试点, which pilots), and a place outside every pilot is noticed so
+the bot can say the documents do not cover it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import InvalidQuestion
+from .normalize import cjk_ratio, normalize
+from .regions import Gazetteer
+from .tokenize import Tokenizer
+
+__all__ = ["Query", "analyse", "check_question", "other_places"]
+
+_LIST = re.compile(
+    r"哪些|哪个|哪几|哪里|哪儿|哪一些|各个?试点|各地|各个地区|所有试点|几个试点|几个地区|有几个|分别"
+    r"|\bwhich\b|\bwhat (?:pilots?|regions?|cities|areas)\b|\bwhere\b|\bfor each\b|\ball (?:the )?pilots\b"
+)
+_NUMERIC = re.compile(
+    r"多少|几成|几年|多久|多长|比例|百分|期限|时间|何时|哪年|什么时候|几个|几月|几号|日期"
+    r"|how (?:many|much|long)|percent|percentage|share|proportion|ratio|when|years?|date|term|deadline"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A question as asked, and what the rules read from it."""
+
+    text: str
+    normalized: str
+    latin: bool  # no Chinese: lexical signals say nothing
+    regions: tuple[str, ...]
+    region_terms: tuple[str, ...]
+    other_places: tuple[str, ...]  # places named that no pilot covers
+    list_intent: bool
+    numeric: bool
+    words: tuple[str, ...]  # content words, region names left out
+    tokens: tuple[str, ...]  # BM25 tokens
+
+
+def check_question(question: object, max_chars: int) -> str:
+    """Return the question stripped, or raise InvalidQuestion with a friendly reason."""
+    if not isinstance(question, str):
+        raise InvalidQuestion("a question must be text")
+    text = _CONTROL.sub(" ", question).strip()
+    if not text:
+        raise InvalidQuestion("the question is empty: ask about a pilot region's policy, e.g. 合肥都市圈对科研人员赋权的比例是多少？")
+    if len(text) > max_chars:
+        raise InvalidQuestion(f"the question has {len(text):,} characters; keep it under {max_chars} (one question at a time)")
+    return text
+
+
+def other_places(normalized: str, places: list[str]) -> tuple[str, ...]:
+    """Places from the national list (already minus the pilots') that the text names."""
+    found = []
+    for place in places:
+        if place.isascii():
+            if re.search(rf"(?<![a-z']){re.escape(place)}(?![a-z'])", normalized):
+                found.append(place)
+        elif place in normalized:
+            found.append(place)
+    return tuple(found)
+
+
+def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: list[str]) -> Query:
+    """Read a checked question into a Query."""
+    normalized = normalize(question)
+    named = gazetteer.find(normalized)
+    region_terms = tuple(term for _, term in named)
+    words = tuple(w for w in tokenizer.words(normalized) if not any(w in t or t in w for t in region_terms))
+    others = other_places(normalized, places)
+    # 芜湖 belongs to a pilot although 芜湖市 is not wholly in it: the gazetteer wins.
+    others = tuple(p for p in others if not any(p in t or t in p for t in region_terms))
+    return Query(
+        text=question,
+        normalized=normalized,
+        latin=cjk_ratio(normalized) < 0.2,
+        regions=tuple(region for region, _ in named),
+        region_terms=region_terms,
+        other_places=others,
+        list_intent=bool(_LIST.search(normalized)),
+        numeric=bool(_NUMERIC.search(normalized)),
+        words=words,
+        tokens=tuple(tokenizer(normalized)),
+    )

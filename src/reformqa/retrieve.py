@@ -1,0 +1,155 @@
+"""Hybrid retrieval: dense and BM25 scores, fused, then made region-aware.
+
+Each hit keeps every signal that ranked it (dense, bm25, their normalised
+forms, fused, region boost) so an answer can be explained. Modes:
+``bm25`` and ``dense`` alone, ``hybrid`` (fused), and ``full`` (fused, then
+the clauses of the regions a question names ranked first).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from .embed import Embedder
+from .index import StoredIndex
+from .normalize import normalize
+from .query import Query
+from .records import Clause, Hit
+
+__all__ = ["MODES", "DEFAULT_FUSION", "CANDIDATES", "Retriever"]
+
+MODES = ("bm25", "dense", "hybrid", "full")
+# Chosen on the dev split by `reformqa eval --sweep` (see docs/retrieval.md).
+DEFAULT_FUSION = {"method": "weighted", "alpha": 0.6, "rrf_k": 60}
+CANDIDATES = 200
+_QUERY_CACHE = 512
+
+
+class Retriever:
+    """Scores clauses for a query with every signal the index holds."""
+
+    def __init__(self, stored: StoredIndex, embedder: Embedder, fusion: dict | None = None):
+        self.stored = stored
+        self.embedder = embedder
+        self.fusion = {**DEFAULT_FUSION, **(fusion or stored.calibration.get("fusion", {}))}
+        self.clause_norm = [normalize(c.text) for c in stored.clauses]
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._positions = {(c.doc_id, c.clause_id): i for i, c in enumerate(stored.clauses)}
+        vocab = stored.bm25.vocab_dict
+        indptr = stored.bm25.scores["indptr"]
+        n = max(len(stored.clauses), 1)
+        # Document frequency straight from BM25's inverted index: weights for coverage.
+        self._idf = {tok: math.log(1 + n / (1 + int(indptr[i + 1] - indptr[i]))) for tok, i in vocab.items() if i + 1 < len(indptr)}
+        self._max_idf = math.log(1 + n)
+
+    def position(self, clause: Clause) -> int:
+        """Where a clause sits in the index (its row in every array)."""
+        return self._positions[(clause.doc_id, clause.clause_id)]
+
+    def weight(self, word: str) -> float:
+        """How much a word says: rare words weigh more (unseen words the most)."""
+        return self._idf.get(word, self._max_idf)
+
+    def embed_query(self, query: Query) -> np.ndarray:
+        """The question's vector, cached: repeated questions cost nothing."""
+        key = query.normalized
+        vector = self._cache.get(key)
+        if vector is None:
+            vector = self.embedder.embed([query.normalized], query=True)[0]
+            self._cache[key] = vector
+            if len(self._cache) > _QUERY_CACHE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return vector
+
+    def dense_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine of every clause to the question; NaN beyond the FAISS candidates."""
+        n = len(self.stored.clauses)
+        scores = np.full(n, np.nan, dtype=np.float32)
+        distances, ids = self.stored.vectors.search(vector.reshape(1, -1).astype(np.float32), min(n, CANDIDATES))
+        ok = ids[0] >= 0
+        scores[ids[0][ok]] = distances[0][ok]
+        return scores
+
+    def bm25_scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 of every clause; zero when no query token is in the vocabulary."""
+        known = [t for t in tokens if t in self.stored.bm25.vocab_dict]
+        if not known:
+            return np.zeros(len(self.stored.clauses), dtype=np.float32)
+        return np.asarray(self.stored.bm25.get_scores(known), dtype=np.float32)
+
+    def coverage(self, query: Query, text_norm: str) -> float:
+        """Share of the question's content words (weighted by rarity) that the text contains."""
+        if not query.words:
+            return 0.0
+        total = sum(self.weight(w) for w in query.words)
+        return sum(self.weight(w) for w in query.words if w in text_norm) / total
+
+    def search(self, query: Query, *, mode: str = "full", k: int = 10, regions: Sequence[str] = ()) -> list[Hit]:
+        """Rank clauses for the query; `regions` restricts to those regions outright."""
+        n = len(self.stored.clauses)
+        if n == 0:
+            return []
+        dense = self.dense_scores(self.embed_query(query)) if mode != "bm25" else np.full(n, np.nan, np.float32)
+        lexical = self.bm25_scores(query.tokens) if mode != "dense" else np.zeros(n, np.float32)
+        allowed = np.ones(n, dtype=bool)
+        if regions:
+            allowed = np.array([c.region in regions for c in self.stored.clauses])
+        candidates = np.flatnonzero(allowed & (~np.isnan(dense) | (lexical > 0)))
+        if len(candidates) == 0:
+            candidates = np.flatnonzero(allowed & ~np.isnan(dense)) if mode != "bm25" else np.flatnonzero(allowed)
+        fused, dense_norm, lexical_norm = self._fuse(query, dense, lexical, candidates, mode)
+        boost = np.zeros(n, dtype=np.float32)
+        if mode == "full" and query.regions:
+            boost[[i for i in candidates if self.stored.clauses[i].region in query.regions]] = 1.0
+        total = fused + boost
+        order = candidates[np.lexsort((candidates, -total[candidates]))][:k]
+        return [
+            Hit(
+                clause=self.stored.clauses[i],
+                score=float(total[i]),
+                signals={
+                    "dense": float(dense[i]) if not np.isnan(dense[i]) else 0.0,
+                    "bm25": float(lexical[i]),
+                    "dense_norm": float(dense_norm[i]),
+                    "bm25_norm": float(lexical_norm[i]),
+                    "fused": float(fused[i]),
+                    "region_boost": float(boost[i]),
+                },
+            )
+            for i in order
+        ]
+
+    def _fuse(self, query: Query, dense: np.ndarray, lexical: np.ndarray, candidates: np.ndarray, mode: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = len(dense)
+        dense_norm = np.zeros(n, np.float32)
+        lexical_norm = np.zeros(n, np.float32)
+        d = np.nan_to_num(dense[candidates], nan=np.nanmin(dense[candidates]) if np.any(~np.isnan(dense[candidates])) else 0.0)
+        if len(d) and d.max() > d.min():
+            dense_norm[candidates] = (d - d.min()) / (d.max() - d.min())
+        elif len(d):
+            dense_norm[candidates] = 1.0
+        b = lexical[candidates]
+        if len(b) and b.max() > 0:
+            lexical_norm[candidates] = b / b.max()
+        if mode == "dense":
+            return dense_norm.copy(), dense_norm, lexical_norm
+        if mode == "bm25":
+            return lexical_norm.copy(), dense_norm, lexical_norm
+        # English questions share no words with the text: the dense signal decides.
+        alpha = 1.0 if query.latin else float(self.fusion["alpha"])
+        fused = np.zeros(n, np.float32)
+        if self.fusion["method"] == "rrf":
+            rrf_k = float(self.fusion["rrf_k"])
+            rank_d = np.empty(len(candidates)); rank_d[np.argsort(-d, kind="stable")] = np.arange(1, len(d) + 1)
+            rank_b = np.empty(len(candidates)); rank_b[np.argsort(-b, kind="stable")] = np.arange(1, len(b) + 1)
+            lexical_part = 0.0 if query.latin else 1.0 / (rrf_k + rank_b)
+            fused[candidates] = (1.0 / (rrf_k + rank_d) + lexical_part) * rrf_k / 2
+        else:
+            fused[candidates] = alpha * dense_norm[candidates] + (1 - alpha) * lexical_norm[candidates]
+        return fused, dense_norm, lexical_norm

@@ -1,0 +1,59 @@
+"""Configuration, read in one place: the project folder, the embedder, threads.
+
+Every setting has a named default and an environment variable; CLI options
+pass their values here so that a command line and the environment agree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .embed import DEFAULT_EMBEDDER
+
+__all__ = ["DEFAULT_THREADS", "DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "Settings"]
+
+DEFAULT_THREADS = 2  # this machine's cores; more OpenMP threads than cores collapse throughput
+DEFAULT_TOP_K = 3
+MAX_QUESTION_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where the project lives and how it embeds."""
+
+    home: Path
+    embedder: str = DEFAULT_EMBEDDER
+    threads: int = DEFAULT_THREADS
+    query_prefix: str | None = None
+    passage_prefix: str | None = None
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Read REFORMQA_* variables; explicit, non-None overrides win."""
+        env = os.environ
+        settings = cls(
+            home=Path(env.get("REFORMQA_HOME", ".")),
+            embedder=env.get("REFORMQA_EMBEDDER", DEFAULT_EMBEDDER),
+            threads=int(env.get("REFORMQA_THREADS", DEFAULT_THREADS)),
+            query_prefix=env.get("REFORMQA_QUERY_PREFIX"),
+            passage_prefix=env.get("REFORMQA_PASSAGE_PREFIX"),
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if "home" in given:
+            given["home"] = Path(str(given["home"]))
+        return replace(settings, **given)  # type: ignore[arg-type]
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.home / "seeds"
+
+    @property
+    def index_dir(self) -> Path:
+        """One folder per embedder, so another embedder never touches the default index."""
+        spec = self.embedder.strip()
+        if spec.startswith("st:"):
+            spec = "st-" + os.path.basename(os.path.normpath(spec[3:].strip()))
+        return self.home / "index" / (re.sub(r"[^A-Za-z0-9._-]+", "-", spec).strip("-.") or "default")
