@@ -18,18 +18,19 @@ from .query import Query
 from .records import Answer, Citation, Clause, Hit
 from .retrieve import Retriever
 
-__all__ = ["NOT_FOUND", "FEATURES", "DEFAULT_CALIBRATION", "features", "choose_quote", "compose"]
+__all__ = ["NOT_FOUND", "FEATURES", "DEFAULT_CALIBRATION", "features", "choose_quote", "list_regions", "compose"]
 
 NOT_FOUND = "文件中没有找到与该问题直接相关的条款。以下是可能相关的条款，仅供参考。"
 # Lexical coverage only means something for Chinese questions, dense scores run
 # lower for English ones: each gets its own weight per language.
-FEATURES = ("dense_top", "dense_margin", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "numeric_miss", "bias")
+FEATURES = ("dense_top", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "numeric_miss", "scope_hit", "unknown_words", "bias")
 # Used only until an index is calibrated: answer unless nothing matches at all.
 DEFAULT_CALIBRATION = {
     "weights": [0.0] * (len(FEATURES) - 1) + [1.0],
     "threshold": 0.5,
     "list_min_coverage": 0.5,
-    "list_min_dense": 0.0,
+    "list_rel_coverage": 0.8,
+    "list_dense_gap": 0.02,
 }
 _DIGIT = re.compile(r"\d")
 _CONTINUES = ("或", "并", "且", "其中", "以及", "及")
@@ -72,8 +73,6 @@ def features(retriever: Retriever, query: Query, hits: list[Hit]) -> list[float]
     if not hits:
         return [0.0] * (len(FEATURES) - 1) + [1.0]
     top = hits[0]
-    dense_sorted = sorted((h.signals["dense"] for h in hits), reverse=True)
-    margin = dense_sorted[0] - dense_sorted[1] if len(dense_sorted) > 1 else 0.0
     by_dense = sorted(hits, key=lambda h: -h.signals["dense"])[:3]
     by_bm25 = sorted(hits, key=lambda h: -h.signals["bm25"])[:3]
     agree = float(top.signals["bm25"] > 0 and any(h.clause is top.clause for h in by_dense) and any(h.clause is top.clause for h in by_bm25))
@@ -81,7 +80,6 @@ def features(retriever: Retriever, query: Query, hits: list[Hit]) -> list[float]
     numeric_miss = float(query.numeric and not _DIGIT.search(top.clause.text))
     return [
         top.signals["dense"],
-        margin,
         0.0 if query.latin else cov,
         top.signals["dense"] if query.latin else 0.0,
         agree,
@@ -89,6 +87,8 @@ def features(retriever: Retriever, query: Query, hits: list[Hit]) -> list[float]
         float(bool(query.other_places) and not query.regions),
         float(bool(query.regions)),
         numeric_miss,
+        float(query.scope and bool(query.regions) and top.clause.kind == "scope"),
+        retriever.unknown_share(query),
         1.0,
     ]
 
@@ -99,19 +99,20 @@ def confidence(calibration: dict, values: list[float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
-def _list_regions(retriever: Retriever, query: Query, hits: list[Hit], calibration: dict) -> list[Hit]:
+def list_regions(retriever: Retriever, query: Query, hits: list[Hit], calibration: dict) -> list[Hit]:
     """One hit per region whose best clause matches the topic confidently."""
     best: dict[str | None, Hit] = {}
     for hit in hits:
         best.setdefault(hit.clause.region, hit)
-    chosen = []
-    for region, hit in best.items():
-        if region is None:
-            continue
-        cov = retriever.coverage(query, retriever.clause_norm[retriever.position(hit.clause)])
-        if cov >= calibration["list_min_coverage"] or (query.latin and hit.signals["dense"] >= calibration["list_min_dense"]):
-            chosen.append(hit)
-    return chosen
+    candidates = [h for r, h in best.items() if r is not None]
+    if not candidates:
+        return []
+    if query.latin:  # no shared words: a region is listed when it is nearly as close as the best
+        top = max(h.signals["dense"] for h in candidates)
+        return [h for h in candidates if h.signals["dense"] >= top - calibration["list_dense_gap"]]
+    cov = {id(h): retriever.coverage(query, retriever.clause_norm[retriever.position(h.clause)]) for h in candidates}
+    floor = max(calibration["list_min_coverage"], calibration["list_rel_coverage"] * max(cov.values()))
+    return [h for h in candidates if cov[id(h)] >= floor]
 
 
 def compose(retriever: Retriever, query: Query, hits: list[Hit], *, k: int, calibration: dict) -> Answer:
@@ -124,7 +125,7 @@ def compose(retriever: Retriever, query: Query, hits: list[Hit], *, k: int, cali
     shown = hits[:k]
     if answerable and list_question:
         pool = [h for h in hits if not query.regions or h.clause.region in query.regions]
-        listed = _list_regions(retriever, query, pool, calibration)
+        listed = list_regions(retriever, query, pool, calibration)
         if listed:
             shown = listed
         else:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .answer import DEFAULT_CALIBRATION, FEATURES, features
+from .answer import DEFAULT_CALIBRATION, FEATURES, features, list_regions
 from .query import analyse
+from .query import Query
 from .questions import GoldQuestion
+from .records import Hit
 from .retrieve import Retriever
 
 __all__ = ["fit_calibration", "logistic"]
@@ -20,7 +22,7 @@ __all__ = ["fit_calibration", "logistic"]
 _SEARCH_K = 30
 
 
-def logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 4000, rate: float = 0.5) -> np.ndarray:
+def logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 4.0, steps: int = 4000, rate: float = 0.5) -> np.ndarray:
     """Fit L2-regularised logistic regression; the last column of x is the bias."""
     mean = x[:, :-1].mean(axis=0)
     std = x[:, :-1].std(axis=0)
@@ -37,33 +39,41 @@ def logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 4000
     return np.append(raw, w[-1] - float(np.dot(raw, mean)))
 
 
-def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The cut with the best balanced accuracy; ties go to the middle of the plateau."""
-    cuts = np.round(np.arange(0.05, 0.96, 0.01), 2)
+def _macro_f1(answered: np.ndarray, y: np.ndarray) -> float:
     scores = []
-    for cut in cuts:
-        answered = p >= cut
-        tpr = answered[y == 1].mean() if (y == 1).any() else 1.0
-        tnr = (~answered[y == 0]).mean() if (y == 0).any() else 1.0
-        scores.append(tpr + tnr)
-    best = np.flatnonzero(np.isclose(scores, max(scores)))
-    return float(cuts[best[len(best) // 2]])
+    for predicted, actual in ((answered, y == 1), (~answered, y == 0)):
+        tp = float((predicted & actual).sum())
+        scores.append(2 * tp / max(float(predicted.sum() + actual.sum()), 1.0))
+    return sum(scores) / 2
 
 
-def _list_threshold(samples: list[tuple[set[str], dict[str, float]]], default: float) -> float:
-    """The coverage a region's best clause needs to be listed, by F1 over dev list questions."""
-    if not samples:
-        return default
-    best_cut, best_f1 = default, -1.0
-    for cut in np.round(np.arange(0.2, 0.96, 0.05), 2):
-        tp = fp = fn = 0
-        for gold, cov in samples:
-            chosen = {r for r, c in cov.items() if c >= cut}
-            tp += len(chosen & gold); fp += len(chosen - gold); fn += len(gold - chosen)
-        f1 = 2 * tp / max(2 * tp + fp + fn, 1)
-        if f1 > best_f1 + 1e-9:
-            best_cut, best_f1 = float(cut), f1
-    return best_cut
+def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The cut with the best macro-F1 of answering and abstaining; ties go to the lowest."""
+    cuts = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    scores = [_macro_f1(p >= cut, y) for cut in cuts]
+    return float(cuts[int(np.argmax(scores))])
+
+
+def _list_params(retriever: Retriever, samples: list[tuple[Query, list[Hit], set[str]]]) -> dict[str, float]:
+    """The list thresholds with the best region F1 over dev list questions (ties: the first)."""
+    grid = {
+        "list_min_coverage": np.round(np.arange(0.3, 0.91, 0.1), 2),
+        "list_rel_coverage": np.round(np.arange(0.5, 1.01, 0.1), 2),
+        "list_dense_gap": np.round(np.arange(0.005, 0.061, 0.005), 3),
+    }
+    chosen = {k: DEFAULT_CALIBRATION[k] for k in grid}
+    for name, values in grid.items():  # one at a time: the three act on disjoint questions
+        best_f1 = -1.0
+        for value in values:
+            params = {**DEFAULT_CALIBRATION, **chosen, name: float(value)}
+            tp = fp = fn = 0
+            for query, hits, gold in samples:
+                got = {h.clause.region for h in list_regions(retriever, query, hits, params)}
+                tp += len(got & gold); fp += len(got - gold); fn += len(gold - got)
+            f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+            if f1 > best_f1 + 1e-9:
+                best_f1, chosen[name] = f1, float(value)
+    return chosen
 
 
 def fit_calibration(retriever: Retriever, questions: list[GoldQuestion]) -> dict:
@@ -75,12 +85,8 @@ def fit_calibration(retriever: Retriever, questions: list[GoldQuestion]) -> dict
         hits = retriever.search(query, mode="full", k=_SEARCH_K)
         rows.append(features(retriever, query, hits))
         labels.append(1.0 if gold.answerable else 0.0)
-        if gold.is_list and not query.latin:
-            best: dict[str, float] = {}
-            for hit in hits:
-                if hit.clause.region and hit.clause.region not in best:
-                    best[hit.clause.region] = retriever.coverage(query, retriever.clause_norm[retriever.position(hit.clause)])
-            list_samples.append((set(gold.regions), best))
+        if gold.is_list:
+            list_samples.append((query, hits, set(gold.regions)))
     y = np.array(labels)
     if len(set(labels)) < 2:
         return dict(DEFAULT_CALIBRATION)
@@ -91,7 +97,6 @@ def fit_calibration(retriever: Retriever, questions: list[GoldQuestion]) -> dict
         "features": list(FEATURES),
         "weights": [round(float(w), 6) for w in weights],
         "threshold": _best_threshold(p, y),
-        "list_min_coverage": _list_threshold(list_samples, DEFAULT_CALIBRATION["list_min_coverage"]),
-        "list_min_dense": DEFAULT_CALIBRATION["list_min_dense"],
+        **_list_params(retriever, list_samples),
         "fitted_on": {"questions": len(questions), "answerable": int(y.sum()), "list_questions": len(list_samples)},
     }

@@ -26,6 +26,8 @@ _NUMERIC = re.compile(
     r"多少|几成|几年|多久|多长|比例|百分|期限|时间|何时|哪年|什么时候|几个|几月|几号|日期"
     r"|how (?:many|much|long)|percent|percentage|share|proportion|ratio|when|years?|date|term|deadline"
 )
+# "无锡属于哪个试点" asks for a scope sentence, not a measure.
+_SCOPE = re.compile(r"属于|归属|范围|包括|包含|涵盖|覆盖|辖区|哪个试点|哪一个试点|\bpart of\b|\bbelong|\bcover|\binclude|\bscope\b")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -41,6 +43,7 @@ class Query:
     other_places: tuple[str, ...]  # places named that no pilot covers
     list_intent: bool
     numeric: bool
+    scope: bool
     words: tuple[str, ...]  # content words, region names left out
     tokens: tuple[str, ...]  # BM25 tokens
 
@@ -87,6 +90,7 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         other_places=others,
         list_intent=bool(_LIST.search(normalized)),
         numeric=bool(_NUMERIC.search(normalized)),
+        scope=bool(_SCOPE.search(normalized)),
         words=words,
         tokens=tuple(tokenizer(normalized)),
     )

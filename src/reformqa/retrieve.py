@@ -23,8 +23,8 @@ from .records import Clause, Hit
 __all__ = ["MODES", "DEFAULT_FUSION", "CANDIDATES", "Retriever"]
 
 MODES = ("bm25", "dense", "hybrid", "full")
-# Chosen on the dev split by `reformqa eval --sweep` (see docs/retrieval.md).
-DEFAULT_FUSION = {"method": "weighted", "alpha": 0.6, "rrf_k": 60}
+# Chosen on the dev split by eval/fusion_sweep.py: weighted beat RRF; alpha 0.2-0.6 tie (docs/retrieval.md).
+DEFAULT_FUSION = {"method": "weighted", "alpha": 0.5, "rrf_k": 60}
 CANDIDATES = 200
 _QUERY_CACHE = 512
 
@@ -90,13 +90,24 @@ class Retriever:
         total = sum(self.weight(w) for w in query.words)
         return sum(self.weight(w) for w in query.words if w in text_norm) / total
 
+    def unknown_share(self, query: Query) -> float:
+        """Share of the question's content words that no clause contains at all."""
+        if not query.words:
+            return 1.0
+        return sum(1 for w in query.words if w not in self._idf) / len(query.words)
+
     def search(self, query: Query, *, mode: str = "full", k: int = 10, regions: Sequence[str] = ()) -> list[Hit]:
         """Rank clauses for the query; `regions` restricts to those regions outright."""
         n = len(self.stored.clauses)
         if n == 0:
             return []
         dense = self.dense_scores(self.embed_query(query)) if mode != "bm25" else np.full(n, np.nan, np.float32)
-        lexical = self.bm25_scores(query.tokens) if mode != "dense" else np.zeros(n, np.float32)
+        tokens = query.tokens
+        if mode == "full" and query.regions and not query.scope:
+            # The region boost already places the question; its place names would
+            # only pull the scope sentence above the measure asked about.
+            tokens = tuple(t for t in tokens if not any(t.lstrip("~") in term for term in query.region_terms))
+        lexical = self.bm25_scores(tokens) if mode != "dense" else np.zeros(n, np.float32)
         allowed = np.ones(n, dtype=bool)
         if regions:
             allowed = np.array([c.region in regions for c in self.stored.clauses])
@@ -106,7 +117,11 @@ class Retriever:
         fused, dense_norm, lexical_norm = self._fuse(query, dense, lexical, candidates, mode)
         boost = np.zeros(n, dtype=np.float32)
         if mode == "full" and query.regions:
-            boost[[i for i in candidates if self.stored.clauses[i].region in query.regions]] = 1.0
+            for i in candidates:
+                clause = self.stored.clauses[i]
+                if clause.region in query.regions:
+                    # "桐城属于哪个试点" is answered by the scope sentence that names it.
+                    boost[i] = 1.0 + (0.5 if query.scope and clause.kind == "scope" else 0.0)
         total = fused + boost
         order = candidates[np.lexsort((candidates, -total[candidates]))][:k]
         return [
