@@ -20,7 +20,8 @@ from .retrieve import Retriever
 
 __all__ = ["NOT_FOUND", "FEATURES", "DEFAULT_CALIBRATION", "features", "choose_quote", "list_regions", "compose"]
 
-NOT_FOUND = "文件中没有找到与该问题直接相关的条款。以下是可能相关的条款，仅供参考。"
+NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
+NEAREST = "以下是可能相关的条款，仅供参考。"
 # Lexical coverage only means something for Chinese questions, dense scores run
 # lower for English ones: each gets its own weight per language.
 FEATURES = ("dense_top", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "numeric_miss", "scope_hit", "unknown_words", "bias")
@@ -115,6 +116,14 @@ def list_regions(retriever: Retriever, query: Query, hits: list[Hit], calibratio
     return [h for h in candidates if cov[id(h)] >= floor]
 
 
+def _outside(query: Query) -> str:
+    """Name the places asked about that no pilot covers, so the 'no' is explained."""
+    if not query.other_places or query.regions:
+        return ""
+    names = '、'.join(p.title() if p.isascii() else p for p in query.other_places[:3])
+    return f"问题提到的“{names}”不在文件所列的试点范围内。"
+
+
 def compose(retriever: Retriever, query: Query, hits: list[Hit], *, k: int, calibration: dict) -> Answer:
     """Turn ranked hits into an answer: quotes with citations, or say nothing matched."""
     qvec = retriever.embed_query(query)
@@ -141,6 +150,6 @@ def compose(retriever: Retriever, query: Query, hits: list[Hit], *, k: int, cali
         regions_asked=query.regions,
         list_question=list_question and answerable,
         confidence=p,
-        message="" if answerable else NOT_FOUND,
+        message="" if answerable else NOT_FOUND + _outside(query) + NEAREST,
         features=dict(zip(FEATURES, values)),
     )

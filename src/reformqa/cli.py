@@ -29,13 +29,14 @@ def _project(home: str | None, embedder: str | None):
 def _render(answer: Answer) -> str:
     """A person-readable answer: the quote first, then where each quote comes from."""
     lines = [f"问：{answer.question}"]
+    single_doc = len({c.hit.clause.doc_id for c in answer.citations}) <= 1
     if not answer.answerable:
         lines.append(f"答：{answer.message}")
     elif answer.list_question:
         lines.append(f"答：{len(answer.citations)} 个试点有相关条款：")
     for c in answer.citations:
         clause = c.hit.clause
-        where = f"[{c.rank}] {clause.region or '批复正文'} · {clause.clause_id} · {clause.doc_title}"
+        where = f"[{c.rank}] {clause.region or '正文'} · {clause.clause_id}" + ("" if single_doc else f" · {clause.doc_title}")
         if answer.answerable and (answer.list_question or c.rank == 1):
             lines.append(f"  「{c.quote}」")
             lines.append(f"      —— {where}")
@@ -45,6 +46,8 @@ def _render(answer: Answer) -> str:
     if answer.answerable:
         top = answer.citations[0].hit.clause
         lines.append(f"\n条款原文 [{answer.citations[0].rank}]（第 {top.start}–{top.end} 字）：{top.text}")
+    if single_doc and answer.citations:
+        lines.append(f"出处：《{answer.citations[0].hit.clause.doc_title}》")
     return "\n".join(lines)
 
 
