@@ -23,7 +23,7 @@ _EMBEDDER = click.option("--embedder", envvar="REFORMQA_EMBEDDER", default=None,
 def _project(home: str | None, embedder: str | None):
     from .project import Project
 
-    return Project(Settings.from_env(home=home, embedder=embedder))
+    return Project(Settings.from_env(home=home, embedder=embedder), notice=lambda message: click.echo(message, err=True))
 
 
 def _render(answer: Answer) -> str:

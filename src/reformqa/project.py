@@ -48,8 +48,9 @@ class BuildReport:
 class Project:
     """Seeds, index and answers for one project folder."""
 
-    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None):
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None, notice: Callable[[str], None] | None = None):
         self.settings = settings or Settings.from_env()
+        self.notice = notice or (lambda message: None)
         self._embedder = embedder
         self._retriever: Retriever | None = None
 
@@ -103,9 +104,10 @@ class Project:
                 corpus_hash = load_corpus(self.settings.seeds_dir).hash
             try:
                 stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
-            except (IndexMissing, IndexMismatch):
+            except (IndexMissing, IndexMismatch) as exc:
                 if not auto_build:
                     raise
+                self.notice(f"{str(exc).split('. Run')[0]}: building the index now (reformqa index)")
                 self.build(rebuild=True)
                 stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
             self._retriever = Retriever(stored, self.embedder)
