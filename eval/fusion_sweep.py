@@ -1,4 +1,4 @@
-"""Compare fusion methods on the dev split: Hit@1 and MRR@10 of the top clause.
+"""Compare fusion methods and span weights on the dev split: Hit@1 and MRR@10 of the top clause.
 
 Run: .venv/bin/python eval/fusion_sweep.py [--split dev]
 A clause counts as a hit when it contains one of the question's gold spans.
@@ -15,10 +15,12 @@ from reformqa.query import analyse
 from reformqa.questions import load_questions
 from reformqa.retrieve import Retriever
 
-CONFIGS = [("bm25", None), ("dense", None)] + [
-    (mode, fusion)
-    for mode in ("hybrid", "full")
-    for fusion in [{"method": "rrf", "rrf_k": 60}] + [{"method": "weighted", "alpha": a} for a in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)]
+FUSIONS = [{"method": "rrf", "rrf_k": 60}] + [{"method": "weighted", "alpha": a} for a in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)]
+CONFIGS = [
+    (mode, fusion, span_weight)
+    for span_weight in (0.0, 0.3, 0.5, 0.7, 1.0)
+    for mode, fusion in [("bm25", None), ("dense", None)] + [(m, f) for m in ("hybrid", "full") for f in FUSIONS]
+    if not (mode == "bm25" and span_weight)
 ]
 
 
@@ -32,9 +34,9 @@ def main() -> None:
     stored = project.retriever().stored
     questions = [q for q in load_questions(home / "eval" / "questions.jsonl", args.split) if q.answerable and not q.is_list]
     print(f"{len(questions)} {args.split} questions")
-    print(f"{'mode':8} {'fusion':22} {'Hit@1':>6} {'MRR@10':>7}")
-    for mode, fusion in CONFIGS:
-        retriever = Retriever(stored, project.embedder, fusion=fusion)
+    print(f"{'span_w':6} {'mode':8} {'fusion':26} {'Hit@1':>6} {'MRR@10':>7}")
+    for mode, fusion, span_weight in CONFIGS:
+        retriever = Retriever(stored, project.embedder, fusion=fusion, span_weight=span_weight)
         hit1 = mrr = 0.0
         for gold in questions:
             query = analyse(gold.question, stored.gazetteer, stored.tokenizer, stored.other_places)
@@ -44,7 +46,7 @@ def main() -> None:
                     mrr += 1 / rank
                     break
         label = "-" if fusion is None else ",".join(f"{k}={v}" for k, v in fusion.items())
-        print(f"{mode:8} {label:22} {hit1 / len(questions):6.3f} {mrr / len(questions):7.3f}")
+        print(f"{span_weight:6.1f} {mode:8} {label:26} {hit1 / len(questions):6.3f} {mrr / len(questions):7.3f}")
 
 
 if __name__ == "__main__":

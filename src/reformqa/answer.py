@@ -14,7 +14,7 @@ import re
 import numpy as np
 
 from .normalize import normalize
-from .query import Query
+from .query import STRICT_TYPES, Query, type_matches
 from .records import Answer, Citation, Clause, Hit
 from .retrieve import Retriever
 
@@ -24,7 +24,7 @@ NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
 NEAREST = "以下是可能相关的条款，仅供参考。"
 # Lexical coverage only means something for Chinese questions, dense scores run
 # lower for English ones: each gets its own weight per language.
-FEATURES = ("dense_top", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "numeric_miss", "scope_hit", "unknown_words", "bias")
+FEATURES = ("dense_top", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "type_miss", "scope_hit", "unknown_words", "bias")
 # Used only until an index is calibrated: answer unless nothing matches at all.
 DEFAULT_CALIBRATION = {
     "weights": [0.0] * (len(FEATURES) - 1) + [1.0],
@@ -78,7 +78,7 @@ def features(retriever: Retriever, query: Query, hits: list[Hit]) -> list[float]
     by_bm25 = sorted(hits, key=lambda h: -h.signals["bm25"])[:3]
     agree = float(top.signals["bm25"] > 0 and any(h.clause is top.clause for h in by_dense) and any(h.clause is top.clause for h in by_bm25))
     cov = retriever.coverage(query, retriever.clause_norm[retriever.position(top.clause)])
-    numeric_miss = float(query.numeric and not _DIGIT.search(top.clause.text))
+    type_miss = float(not type_matches(query, top.clause.text))
     return [
         top.signals["dense"],
         0.0 if query.latin else cov,
@@ -87,7 +87,7 @@ def features(retriever: Retriever, query: Query, hits: list[Hit]) -> list[float]
         float(query.latin),
         float(bool(query.other_places) and not query.regions),
         float(bool(query.regions)),
-        numeric_miss,
+        type_miss,
         float(query.scope and bool(query.regions) and top.clause.kind == "scope"),
         retriever.unknown_share(query),
         1.0,
@@ -130,7 +130,10 @@ def compose(retriever: Retriever, query: Query, hits: list[Hit], *, k: int, cali
     values = features(retriever, query, hits)
     p = confidence(calibration, values)
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions))
-    answerable = bool(hits) and p >= calibration["threshold"]
+    # A year, a document number, a sum of money or an upper bound cannot be
+    # quoted from clauses that contain none: that is a "no", whatever the scores.
+    strict_miss = query.answer_type in STRICT_TYPES and not any(type_matches(query, h.clause.text) for h in hits[:k])
+    answerable = bool(hits) and p >= calibration["threshold"] and not strict_miss
     shown = hits[:k]
     if answerable and list_question:
         pool = [h for h in hits if not query.regions or h.clause.region in query.regions]

@@ -66,7 +66,7 @@ def _split(text: str, start: int, end: int, marks: str) -> list[tuple[int, int]]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] == "\ufeff"):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -118,6 +118,7 @@ def chunk(document: Document) -> list[Clause]:
 
     clauses: list[Clause] = []
     counters: dict[str, int] = {}
+    slugs: dict[str, str] = {}
     section, region = "preamble", None
     for start, end in _lines(text):
         line = text[start:end].strip().lstrip("\ufeff")
@@ -133,7 +134,10 @@ def chunk(document: Document) -> list[Clause]:
         for c_start, c_end in _split(text, a, b, _CLAUSE_END):
             clause_text = text[c_start:c_end]
             kind = "preamble" if region is None else ("scope" if clause_text.startswith("试点范围") else "measure")
-            slug = "preamble" if region is None else REGION_SLUGS.get(region, f"region{len(counters)}")
+            if region is None:
+                slug = "preamble"
+            else:
+                slug = slugs.setdefault(region, REGION_SLUGS.get(region, f"region{len(slugs) + 1}"))
             counters[slug] = counters.get(slug, 0) + 1
             clauses.append(
                 Clause(

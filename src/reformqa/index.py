@@ -192,14 +192,15 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         versions = (manifest["format_version"], manifest["chunker_version"])
-        built_with, dim, counts = manifest["embedder"], int(manifest["dim"]), manifest["counts"]
-    except (ValueError, KeyError, TypeError) as exc:
+        built_with, dim, built_from = manifest["embedder"], int(manifest["dim"]), str(manifest["corpus_hash"])
+        counts = {key: int(manifest["counts"][key]) for key in ("documents", "clauses", "spans", "regions")}
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise IndexCorrupt(f"{folder}/manifest.json is unreadable ({exc}). {rebuild}") from None
     if versions != (FORMAT_VERSION, CHUNKER_VERSION):
         raise IndexMismatch(f"{folder} has format {versions[0]}, chunker {versions[1]}; this reformqa writes format {FORMAT_VERSION}, chunker {CHUNKER_VERSION}. {rebuild}")
     if embedder_id is not None and built_with != embedder_id:
         raise IndexMismatch(f"{folder} was built with {built_with} (dim {dim}); the configured embedder is {embedder_id}. {rebuild}")
-    if corpus is not None and manifest["corpus_hash"] != corpus:
+    if corpus is not None and built_from != corpus:
         raise IndexMismatch(f"{folder} was built from other seeds than those in seeds/ now. Run: reformqa index")
     try:
         clauses = [_clause(json.loads(line)) for line in (folder / "clauses.jsonl").read_text(encoding="utf-8").splitlines() if line]
@@ -209,11 +210,13 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         calibration_file = folder / "calibration.json"
         calibration = json.loads(calibration_file.read_text(encoding="utf-8")) if calibration_file.exists() else {}
+        user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
+        other_places = [p for p in (folder / "places.txt").read_text(encoding="utf-8").splitlines() if p]
     except Exception as exc:  # any of five file formats can be damaged in its own way
         raise IndexCorrupt(f"{folder} cannot be read ({type(exc).__name__}: {exc}). {rebuild}") from None
     n_spans = sum(len(c.spans) for c in clauses)
     checks = [
-        (len(clauses), counts.get("clauses"), "clauses.jsonl lines"),
+        (len(clauses), counts["clauses"], "clauses.jsonl lines"),
         (vectors.ntotal, len(clauses), "vectors in clauses.faiss"),
         (vectors.d, dim, "dimension of clauses.faiss"),
         (spans.shape[0], n_spans, "rows of spans.npy"),
@@ -223,7 +226,6 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
     for found, expected, what in checks:
         if found != expected:
             raise IndexCorrupt(f"{folder}: {what} is {found}, expected {expected}: the files do not belong together. {rebuild}")
-    user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
     return StoredIndex(
         path=folder,
         manifest=manifest,
@@ -236,5 +238,5 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         span_owner=spans[:, 0].astype(np.int64),
         bm25=bm25,
         calibration=calibration,
-        other_places=[p for p in (folder / "places.txt").read_text(encoding="utf-8").splitlines() if p],
+        other_places=other_places,
     )

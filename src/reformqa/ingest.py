@@ -29,7 +29,7 @@ class SeedReport:
 
 
 def _title(text: str, fallback: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip().lstrip("\ufeff") for line in text.splitlines() if line.strip().lstrip("\ufeff")]
     # A headline copied from a news site ("医械资讯 | ...") precedes the real title.
     for line in lines[:5]:
         if "|" not in line and _TITLE_HINT.search(line):

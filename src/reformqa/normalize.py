@@ -23,7 +23,7 @@ _HALF = re.compile(r"一半|半数")
 # that stand before a counter or a percent sign, and to 百分之….
 _NUMERAL = re.compile(
     r"百分之[零一二两三四五六七八九十百点]+"
-    r"|[零一二两三四五六七八九十百千万]+(?=[年个%条项倍岁月日天亿元家])"
+    r"|(?<![哪几])[零一二两三四五六七八九十百千万]+(?=[年个%条项倍岁月日天亿元家])"
 )
 
 

@@ -16,10 +16,10 @@ from .normalize import cjk_ratio, normalize
 from .regions import Gazetteer
 from .tokenize import Tokenizer
 
-__all__ = ["Query", "analyse", "check_question", "other_places"]
+__all__ = ["ANSWER_TYPES", "STRICT_TYPES", "Query", "analyse", "check_question", "other_places", "type_matches"]
 
 _LIST = re.compile(
-    r"哪些|哪个|哪几|哪里|哪儿|哪一些|各个?试点|各地|各个地区|所有试点|几个试点|几个地区|有几个|分别"
+    r"哪些|哪个|哪一个|哪几|哪里|哪儿|哪一些|各个?试点|各地|各个地区|所有试点|几个试点|几个地区|有几个|分别"
     r"|\bwhich\b|\bwhat (?:pilots?|regions?|cities|areas)\b|\bwhere\b|\bfor each\b|\ball (?:the )?pilots\b"
 )
 _NUMERIC = re.compile(
@@ -28,6 +28,17 @@ _NUMERIC = re.compile(
 )
 # "无锡属于哪个试点" asks for a scope sentence, not a measure.
 _SCOPE = re.compile(r"属于|归属|范围|包括|包含|涵盖|覆盖|辖区|哪个试点|哪一个试点|\bpart of\b|\bbelong|\bcover|\binclude|\bscope\b")
+# What kind of answer a question wants, and what text can give it. A question
+# for a year or a document number is not answered by a clause without one.
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "year": (re.compile(r"哪一?年|年份|什么年|\bwhich year\b|\bwhat year\b"), re.compile(r"(?:19|20)\d\d")),
+    "doc_number": (re.compile(r"文号|字号|\bdocument number\b"), re.compile(r"〔\d{4}〕|\[\d{4}\]")),
+    # Not 预算 or "funding": the text itself speaks of 预算+负面清单 and funding systems.
+    "money": (re.compile(r"金额|多少元|多少资金|资金规模|多少亿|\bhow much money\b|\byuan\b|\brmb\b"), re.compile(r"\d+(?:\.\d+)?\s*(?:亿|万)?元")),
+    "upper_bound": (re.compile(r"最高|上限|最多|至多|封顶|\bmaximum\b|\bat most\b|\bupper limit\b|\bcap\b"), re.compile(r"不超过|不高于|最高|上限|以内|至多")),
+    "number": (_NUMERIC, re.compile(r"\d")),
+}
+STRICT_TYPES = frozenset({"year", "doc_number", "money", "upper_bound"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -43,6 +54,7 @@ class Query:
     other_places: tuple[str, ...]  # places named that no pilot covers
     list_intent: bool
     numeric: bool
+    answer_type: str | None  # the first of ANSWER_TYPES the question asks for
     scope: bool
     words: tuple[str, ...]  # content words, region names left out
     tokens: tuple[str, ...]  # BM25 tokens
@@ -90,7 +102,15 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         other_places=others,
         list_intent=bool(_LIST.search(normalized)),
         numeric=bool(_NUMERIC.search(normalized)),
+        answer_type=next((name for name, (asks, _) in ANSWER_TYPES.items() if asks.search(normalized)), None),
         scope=bool(_SCOPE.search(normalized)),
         words=words,
         tokens=tuple(tokenizer(normalized)),
     )
+
+
+def type_matches(query: Query, text: str) -> bool:
+    """Whether a text can give the kind of answer the question asks for."""
+    if query.answer_type is None:
+        return True
+    return ANSWER_TYPES[query.answer_type][1].search(text) is not None

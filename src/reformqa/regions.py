@@ -64,12 +64,15 @@ def build_regions(clauses: Sequence[Clause], slugs: dict[str, str]) -> list[Regi
     """Derive each region's gazetteer from its scope sentence, in document order."""
     names: list[str] = []
     places: dict[str, list[str]] = {}
+    ids: dict[str, str] = {}
     for clause in clauses:
         if clause.region is None:
             continue
         if clause.region not in places:
             names.append(clause.region)
             places[clause.region] = []
+            # The region's id is the one its clause ids carry (hefei-03 -> hefei).
+            ids[clause.region] = slugs.get(clause.region, clause.clause_id.rsplit("-", 1)[0])
         if clause.kind == "scope":
             for place in scope_places(clause.text):
                 places[clause.region] += [place] + ([s] if (s := _short(place)) else [])
@@ -84,7 +87,7 @@ def build_regions(clauses: Sequence[Clause], slugs: dict[str, str]) -> list[Regi
         regions.append(
             Region(
                 name=name,
-                slug=slugs.get(name, name),
+                slug=ids[name],
                 places=tuple(chinese),
                 aliases=tuple(dict.fromkeys(a for a in aliases + latin if a and a != name)),
             )

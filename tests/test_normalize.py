@@ -1,0 +1,94 @@
+"""Matching forms: what users type and what the document writes meet in one normal form."""
+
+from __future__ import annotations
+
+import pytest
+
+from reformqa.normalize import cjk_ratio, has_cjk, normalize, to_simplified
+from reformqa.tokenize import STOPWORDS, Tokenizer, corpus_terms
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("，；（）：", ",;():"),  # full-width punctuation -> the seed's half-width
+        ("ＡＢＣ１２３", "abc123"),  # full-width letters and digits, lower-cased
+        ("  合肥   都市圈\t\n", "合肥 都市圈"),  # one space, trimmed
+        ("廈門的經費包乾制", "厦门的经费包干制"),  # traditional -> simplified
+        ("百分之七十", "70%"),
+        ("不低于百分之七十的权益", "不低于70%的权益"),
+        ("七成", "70%"),
+        ("赋予科研人员七成所有权", "赋予科研人员70%所有权"),
+        ("十年", "10年"),
+        ("两年", "2年"),
+        ("一半", "50%"),
+    ],
+)
+def test_normalize(typed, expected):
+    assert normalize(typed) == expected
+
+
+@pytest.mark.parametrize("word", ["成都", "成都市的科技成果", "成果转化", "一带一路", "一体化发展", "一流高校", "哪一个试点"])
+def test_normalize_leaves_ordinary_words_alone(word):
+    assert normalize(word) == word
+
+
+def test_normalize_is_idempotent():
+    text = "合肥都市圈對科研人員賦權的比例是百分之七十嗎？還是七成？"
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_to_simplified_and_cjk_helpers():
+    assert to_simplified("蘇南重點城市") == "苏南重点城市"
+    assert has_cjk("Shenzhen 深圳") and not has_cjk("Shenzhen")
+    assert cjk_ratio("") == 0.0
+    assert cjk_ratio("合肥 ab") == 0.5
+
+
+@pytest.fixture(scope="module")
+def tokenizer(seed_doc):
+    """The tokenizer with the seed's quoted terms as user words, as the index builds it."""
+    return Tokenizer(corpus_terms([seed_doc.text]))
+
+
+def test_corpus_terms_are_the_quoted_terms_and_their_parts(seed_doc):
+    terms = corpus_terms([seed_doc.text])
+    assert {"包干制+负面清单", "包干制", "负面清单", "先赋权后转化", "科大硅谷", "浙江拍"} <= set(terms)
+
+
+@pytest.mark.parametrize("number", ["15.5%", "70%", "10年"])
+def test_numbers_keep_their_unit_as_one_token(tokenizer, number):
+    assert number in tokenizer.words(normalize(f"比例不低于{number}的部分"))
+
+
+def test_normalised_numerals_become_one_token(tokenizer):
+    assert "70%" in tokenizer.words(normalize("不低于百分之七十"))
+    assert "10年" in tokenizer.words(normalize("不少于十年的长期使用权"))
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("实行科研经费“包干制+负面清单”管理", "包干制+负面清单"), ("探索“先赋权后转化”新模式", "先赋权后转化")],
+)
+def test_user_words_stay_whole(tokenizer, text, term):
+    assert term in tokenizer.words(normalize(text))
+
+
+def test_without_user_words_the_quoted_term_is_split():
+    # The contrast that shows the user dictionary is what keeps the term whole.
+    assert "先赋权后转化" not in Tokenizer().words(normalize("探索“先赋权后转化”新模式"))
+
+
+def test_stopwords_and_punctuation_are_dropped(tokenizer):
+    words = tokenizer.words(normalize("请问哪些试点的科研经费是怎么管理的？"))
+    assert {"科研经费", "试点", "管理"} <= set(words)
+    assert not set(words) & STOPWORDS
+    assert not any(w in {"?", "？", ","} for w in words)
+    assert tokenizer.words(normalize("what is the")) == []
+
+
+def test_bm25_tokens_add_marked_bigrams(tokenizer):
+    tokens = tokenizer(normalize("包干制"))
+    assert "包干制" in tokens
+    assert {"~包干", "~干制"} <= set(tokens)
+    assert Tokenizer(bigrams=False)("包干制") == Tokenizer(bigrams=False).words("包干制")
