@@ -17,12 +17,13 @@ from typing import Any
 
 from .answer import DEFAULT_CALIBRATION, compose
 from .calibrate import fit_calibration
+from .compare import DEFAULT_MIN_MATCH, Comparison, compare, fit_min_match
 from .embed import Embedder, embedder_id, make_embedder
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion
 from .index import index_lock, load_corpus, read_index, replace_folder, write_index
 from .normalize import normalize
 from .query import analyse, check_question
-from .questions import load_questions
+from .questions import load_questions, load_topics
 from .records import Answer
 from .retrieve import MODES, Retriever
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
@@ -30,6 +31,7 @@ from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
 __all__ = ["BuildReport", "Project", "QUESTION_SET"]
 
 QUESTION_SET = Path("eval") / "questions.jsonl"
+COMPARE_TOPICS = Path("eval") / "compare_topics.jsonl"
 _SEARCH_K = 30
 Progress = Callable[[int, int], None]
 
@@ -92,9 +94,16 @@ class Project:
     def _calibrate(self, folder: Path) -> dict[str, Any]:
         questions_file = self.settings.home / QUESTION_SET
         if not questions_file.exists():
-            return dict(DEFAULT_CALIBRATION, fitted_on=None)
-        stored = read_index(folder)
-        return fit_calibration(Retriever(stored, self.embedder), load_questions(questions_file, split="dev"))
+            return dict(DEFAULT_CALIBRATION, compare_min_match=DEFAULT_MIN_MATCH, fitted_on=None)
+        retriever = Retriever(read_index(folder), self.embedder)
+        calibration = fit_calibration(retriever, load_questions(questions_file, split="dev"))
+        topics = load_topics(self.settings.home / COMPARE_TOPICS, split="dev") if (self.settings.home / COMPARE_TOPICS).exists() else []
+        stored = retriever.stored
+        calibration["compare_min_match"] = fit_min_match(
+            retriever, [(analyse(t.topic, stored.gazetteer, stored.tokenizer, stored.other_places), set(t.mentioned)) for t in topics]
+        )
+        calibration["fitted_on"]["compare_topics"] = len(topics)
+        return calibration
 
     def retriever(self, *, auto_build: bool = True) -> Retriever:
         """The opened index, rebuilt first if it is missing or stale and auto_build allows."""
@@ -112,6 +121,15 @@ class Project:
                 stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
             self._retriever = Retriever(stored, self.embedder)
         return self._retriever
+
+    def compare(self, topic: str) -> Comparison:
+        """What each region says about a topic: one row a region, in document order."""
+        text = check_question(topic, MAX_QUESTION_CHARS)
+        retriever = self.retriever()
+        stored = retriever.stored
+        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
+        calibration = {**DEFAULT_CALIBRATION, **stored.calibration}
+        return compare(retriever, query, min_match=calibration.get("compare_min_match", DEFAULT_MIN_MATCH), dense_gap=calibration["list_dense_gap"])
 
     def ask(self, question: str, *, k: int = DEFAULT_TOP_K, region: str | None = None, mode: str = "full") -> Answer:
         """Answer one question by quoting the clauses that answer it."""

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["KINDS", "GoldQuestion", "load_questions"]
+__all__ = ["KINDS", "GoldQuestion", "GoldTopic", "load_questions", "load_topics"]
 
 KINDS = ("factoid", "numeric", "scope", "paraphrase", "list", "english", "traditional", "colloquial", "unanswerable")
 
@@ -58,4 +58,32 @@ def load_questions(path: Path, split: str | None = None) -> list[GoldQuestion]:
             raise ReformqaError(f"{path}:{number}: not a question record ({exc}); see eval/README.md for the format") from None
         if split is None or question.split == split:
             out.append(question)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class GoldTopic:
+    """A comparison topic with the regions that mention it and their wording."""
+
+    tid: str
+    topic: str
+    split: str
+    mentioned: dict[str, tuple[str, ...]]
+
+
+def load_topics(path: Path, split: str | None = None) -> list[GoldTopic]:
+    """Read eval/compare_topics.jsonl, optionally one split of it."""
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            topic = GoldTopic(row["id"], row["topic"], row["split"], {k: tuple(v) for k, v in row["mentioned"].items()})
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            from .errors import ReformqaError
+
+            raise ReformqaError(f"{path}:{number}: not a topic record ({exc}); see eval/README.md for the format") from None
+        if split is None or topic.split == split:
+            out.append(topic)
     return out

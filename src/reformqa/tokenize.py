@@ -70,6 +70,15 @@ class Tokenizer:
                 last = match.end()
         return out
 
+    def terms(self, normalized: str) -> list[str]:
+        """Content words without overlaps (jieba's precise mode): each character counted once."""
+        out = []
+        for token in self._jieba.cut(normalized, HMM=False):
+            token = token.strip()
+            if token and not _PUNCT.match(token) and token not in STOPWORDS:
+                out.append(token)
+        return out
+
     def __call__(self, normalized: str) -> list[str]:
         """Tokens for BM25: content words plus character bigrams (marked with ~)."""
         tokens = self.words(normalized)
