@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from functools import lru_cache
 
 __all__ = ["normalize", "to_simplified", "has_cjk", "cjk_ratio"]
@@ -44,9 +45,11 @@ def _arabic(match: re.Match[str]) -> str:
 
     token = match.group(0)
     try:
-        if token.startswith("百分之"):
-            return str(cn2an.transform(token, "cn2an"))
-        value = cn2an.cn2an(token, "smart")
+        with warnings.catch_warnings():  # cn2an warns, then raises, on 百分之百
+            warnings.simplefilter("ignore")
+            if token.startswith("百分之"):
+                return str(cn2an.transform(token, "cn2an"))
+            value = cn2an.cn2an(token, "smart")
     except (ValueError, KeyError):  # not a numeral after all, leave it
         return token
     return str(int(value)) if float(value).is_integer() else str(value)

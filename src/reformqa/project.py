@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from .answer import DEFAULT_CALIBRATION, compose
 from .calibrate import fit_calibration
 from .compare import DEFAULT_MIN_MATCH, Comparison, compare, fit_min_match
 from .embed import Embedder, embedder_id, make_embedder
-from .errors import IndexMismatch, IndexMissing, InvalidQuestion
+from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError
 from .index import index_lock, load_corpus, read_index, replace_folder, write_index
 from .normalize import normalize
 from .query import analyse, check_question
@@ -55,6 +56,8 @@ class Project:
         self.notice = notice or (lambda message: None)
         self._embedder = embedder
         self._retriever: Retriever | None = None
+        self._opened: tuple[int, int] | None = None
+        self._reload_lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -72,6 +75,9 @@ class Project:
         target = self.settings.index_dir
         corpus = load_corpus(self.settings.seeds_dir)
         with index_lock(target):
+            # Leftovers of a build that was killed (the lock is ours, so none is running).
+            for stale in [*target.parent.glob(f".{target.name}.new-*"), *target.parent.glob(f".{target.name}.old-*")]:
+                shutil.rmtree(stale, ignore_errors=True)
             if not rebuild:
                 try:
                     stored = read_index(target, embedder_id=self.embedder_id, corpus=corpus.hash)
@@ -105,8 +111,32 @@ class Project:
         calibration["fitted_on"]["compare_topics"] = len(topics)
         return calibration
 
+    def _signature(self) -> tuple[int, int] | None:
+        try:
+            info = (self.settings.index_dir / "manifest.json").stat()
+        except OSError:
+            return None
+        return (info.st_ino, info.st_mtime_ns)
+
+    def _reload_if_replaced(self) -> None:
+        """Switch to an index rebuilt by another process; keep serving the old one if the new one is unusable."""
+        signature = self._signature()
+        if signature is None or signature == self._opened:
+            return
+        with self._reload_lock:
+            if self._signature() == self._opened:
+                return
+            try:
+                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id)
+            except ReformqaError as exc:
+                self.notice(f"a new index appeared but cannot be used yet ({exc}); still serving the previous one")
+                return
+            self._retriever, self._opened = Retriever(stored, self.embedder), signature
+
     def retriever(self, *, auto_build: bool = True) -> Retriever:
         """The opened index, rebuilt first if it is missing or stale and auto_build allows."""
+        if self._retriever is not None:
+            self._reload_if_replaced()
         if self._retriever is None:
             corpus_hash = None
             if self.settings.seeds_dir.is_dir():
@@ -119,7 +149,7 @@ class Project:
                 self.notice(f"{str(exc).split('. Run')[0]}: building the index now (reformqa index)")
                 self.build(rebuild=True)
                 stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
-            self._retriever = Retriever(stored, self.embedder)
+            self._retriever, self._opened = Retriever(stored, self.embedder), self._signature()
         return self._retriever
 
     def compare(self, topic: str) -> Comparison:

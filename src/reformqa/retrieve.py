@@ -9,6 +9,7 @@ the clauses of the regions a question names ranked first).
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -44,6 +45,7 @@ class Retriever:
         self.fusion = {**DEFAULT_FUSION, **(fusion or stored.calibration.get("fusion", {}))}
         self.clause_norm = [normalize(c.text) for c in stored.clauses]
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
         self._positions = {(c.doc_id, c.clause_id): i for i, c in enumerate(stored.clauses)}
         vocab = stored.bm25.vocab_dict
         indptr = stored.bm25.scores["indptr"]
@@ -63,14 +65,17 @@ class Retriever:
     def embed_query(self, query: Query) -> np.ndarray:
         """The question's vector, cached: repeated questions cost nothing."""
         key = query.normalized
-        vector = self._cache.get(key)
-        if vector is None:
-            vector = self.embedder.embed([query.normalized], query=True)[0]
-            self._cache[key] = vector
-            if len(self._cache) > _QUERY_CACHE:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
+        # One lock for cache and engine: the UI calls from several threads, and the
+        # C engine's thread-safety is not documented.
+        with self._lock:
+            vector = self._cache.get(key)
+            if vector is None:
+                vector = self.embedder.embed([query.normalized], query=True)[0]
+                self._cache[key] = vector
+                if len(self._cache) > _QUERY_CACHE:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
         return vector
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:

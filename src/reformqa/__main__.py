@@ -1,0 +1,5 @@
+"""`python -m reformqa`: the same as the `reformqa` command."""
+
+from .cli import run
+
+run()
