@@ -35,6 +35,8 @@ CITATION_FIELDS = {
     "doc_title": str,
     "region": NULLABLE_STR,
     "clause_id": str,
+    "section": str,
+    "breadcrumb": list,
     "text": str,
     "quote": str,
     "start": int,

@@ -247,11 +247,13 @@ def test_unusable_seed_files_are_skipped_by_name(tmp_home: Path):
     seeds = tmp_home / "seeds"
     (seeds / "gbk.txt").write_bytes("国务院关于试点的批复".encode("gb18030"))
     (seeds / "empty.md").write_bytes(b"")
-    (seeds / "notes.pdf").write_bytes(b"%PDF-1.4")  # not a seed format: ignored, not reported
+    (seeds / "broken.pdf").write_bytes(b"%PDF-1.4")  # a seed format, but damaged: reported by name
+    (seeds / "table.xlsx").write_bytes(b"PK")  # not a seed format: ignored, not reported
     report = _project(tmp_home).build()
     assert report.built
     assert report.manifest["counts"]["documents"] == 1
-    assert len(report.skipped) == 2
+    assert len(report.skipped) == 3
+    assert any("broken.pdf" in line and "PDF" in line for line in report.skipped)
     assert any("gbk.txt" in line and "UTF-8" in line for line in report.skipped)
     assert any("empty.md" in line and "empty" in line for line in report.skipped)
     assert report.manifest["skipped"] == list(report.skipped)

@@ -3,7 +3,8 @@
 Stable fields (add, never rename): question, answerable, answer, message,
 list_question, regions_asked, confidence, citations[]. Each citation has
 rank, doc, doc_title, region (as the document writes it; null for
-document-level text), clause_id, text (the whole clause, verbatim), quote
+document-level text), clause_id, section, breadcrumb (document › section ›
+item, never part of the quote), text (the whole clause, verbatim), quote
 (the quoted span, verbatim), start/end (the quote's offsets in the source
 file: source[start:end] == quote), clause_start/clause_end, score, signals.
 """
@@ -37,6 +38,8 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
                 "doc_title": c.hit.clause.doc_title,
                 "region": c.hit.clause.region,
                 "clause_id": c.hit.clause.clause_id,
+                "section": c.hit.clause.section,
+                "breadcrumb": list(c.hit.clause.breadcrumb),
                 "text": c.hit.clause.text,
                 "quote": c.quote,
                 "start": c.quote_start,

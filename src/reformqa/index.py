@@ -3,7 +3,8 @@
 index/<embedder>/ holds plain, named files a person can inspect:
 
     manifest.json     format version, corpus hash, embedder id, dimension, counts
-    clauses.jsonl     one clause a line, verbatim text and source offsets
+    documents.jsonl   one document a line: metadata and the text offsets point into
+    clauses.jsonl     one clause a line, verbatim text, source offsets, breadcrumb
     regions.json      the pilots and their gazetteers
     userdict.txt      the tokenizer's corpus terms, one a line
     places.txt        places in China that no pilot covers, to notice questions about them
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -42,8 +44,8 @@ from .tokenize import Tokenizer, corpus_terms
 
 __all__ = ["FORMAT_VERSION", "Corpus", "StoredIndex", "load_corpus", "write_index", "read_index", "index_lock", "passage_text"]
 
-FORMAT_VERSION = 1
-_REQUIRED = ("manifest.json", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
+FORMAT_VERSION = 2
+_REQUIRED = ("manifest.json", "documents.jsonl", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
 Progress = Callable[[int, int], None]
 
 
@@ -74,6 +76,7 @@ class StoredIndex:
     bm25: Any  # bm25s.BM25
     calibration: dict[str, Any]
     other_places: list[str]
+    documents: dict[str, Document]
 
 
 def load_corpus(seeds_dir: Path) -> Corpus:
@@ -88,9 +91,30 @@ def load_corpus(seeds_dir: Path) -> Corpus:
 
 
 def passage_text(clause: Clause, start: int | None = None, end: int | None = None) -> str:
-    """The text embedded for a clause or one of its spans: its region, then the words."""
+    """The text embedded and indexed for a clause or a span: region or breadcrumb, then the words."""
     body = clause.text if start is None else clause.text[start - clause.start : end - clause.start]
-    return f"{clause.region or clause.doc_title}：{body}"
+    head = clause.region or " › ".join(clause.breadcrumb) or clause.doc_title
+    return f"{head}：{body}"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def reusable_vectors(stored: StoredIndex) -> dict[str, np.ndarray]:
+    """Vectors of the previous index by the hash of the text they embed, for an incremental build."""
+    out: dict[str, np.ndarray] = {}
+    try:
+        clause_vecs = stored.vectors.reconstruct_n(0, stored.vectors.ntotal)
+    except RuntimeError:  # an index type that cannot give its vectors back: embed again
+        clause_vecs = None
+    if clause_vecs is not None:
+        out.update({_key(passage_text(c)): clause_vecs[i] for i, c in enumerate(stored.clauses)})
+    rows = iter(range(len(stored.span_vectors)))
+    for clause in stored.clauses:
+        for span in clause.spans:
+            out[_key(passage_text(clause, span.start, span.end))] = stored.span_vectors[next(rows)]
+    return out
 
 
 @contextlib.contextmanager
@@ -105,26 +129,49 @@ def index_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _embed_all(embedder: Embedder, texts: list[str], progress: Progress | None, done: int, total: int, batch: int = 16) -> np.ndarray:
-    parts = []
-    for i in range(0, len(texts), batch):
-        parts.append(embedder.embed(texts[i : i + batch], query=False))
+def _embed_all(embedder: Embedder, texts: list[str], known: dict[str, np.ndarray], progress: Progress | None, batch: int = 16) -> tuple[np.ndarray, int]:
+    """Vectors for texts, embedding only those whose hash the previous index lacks."""
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    todo = []
+    for i, text in enumerate(texts):
+        vector = known.get(_key(text))
+        if vector is not None and len(vector) == embedder.dim:
+            out[i] = vector
+        else:
+            todo.append(i)
+    for b in range(0, len(todo), batch):
+        rows = todo[b : b + batch]
+        out[rows] = embedder.embed([texts[i] for i in rows], query=False)
         if progress:
-            progress(done + i + len(texts[i : i + batch]), total)
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+            progress(b + len(rows), len(todo))
+    return out, len(todo)
 
 
-def write_index(folder: Path, corpus: Corpus, embedder: Embedder, *, factory: str = "Flat", progress: Progress | None = None) -> dict[str, Any]:
-    """Embed and write every index file into folder (a fresh, temporary one)."""
+def _changes(corpus: Corpus, previous: StoredIndex | None) -> dict[str, int]:
+    """Clauses added, changed and removed since the previous index, by (document, clause id)."""
+    new = {(c.doc_id, c.clause_id): _key(passage_text(c)) for c in corpus.clauses}
+    old = {(c.doc_id, c.clause_id): _key(passage_text(c)) for c in previous.clauses} if previous else {}
+    return {
+        "added": sum(1 for k in new if k not in old),
+        "changed": sum(1 for k, v in new.items() if k in old and old[k] != v),
+        "removed": sum(1 for k in old if k not in new),
+    }
+
+
+def write_index(
+    folder: Path, corpus: Corpus, embedder: Embedder, *, factory: str = "Flat", progress: Progress | None = None, previous: StoredIndex | None = None
+) -> dict[str, Any]:
+    """Embed (only what changed since `previous`) and write every index file into a fresh folder."""
     import bm25s
     import faiss
 
     user_words = corpus_terms(c.text for c in corpus.clauses) + [t for r in corpus.regions for t in (r.name, *r.places, *r.aliases) if not t.isascii()]
     tokenizer = Tokenizer(user_words)
     span_refs = [(i, s) for i, c in enumerate(corpus.clauses) for s in c.spans]
-    total = len(corpus.clauses) + len(span_refs)
-    clause_vecs = _embed_all(embedder, [passage_text(c) for c in corpus.clauses], progress, 0, total)
-    span_vecs = _embed_all(embedder, [passage_text(corpus.clauses[i], s.start, s.end) for i, s in span_refs], progress, len(corpus.clauses), total)
+    known = reusable_vectors(previous) if previous is not None and previous.manifest.get("embedder") == embedder.model_id else {}
+    texts = [passage_text(c) for c in corpus.clauses] + [passage_text(corpus.clauses[i], s.start, s.end) for i, s in span_refs]
+    vectors, embedded = _embed_all(embedder, texts, known, progress)
+    clause_vecs, span_vecs = vectors[: len(corpus.clauses)], vectors[len(corpus.clauses) :]
 
     index = faiss.index_factory(embedder.dim, factory, faiss.METRIC_INNER_PRODUCT)
     if not index.is_trained:
@@ -142,6 +189,9 @@ def write_index(folder: Path, corpus: Corpus, embedder: Embedder, *, factory: st
             record = asdict(c)
             record["spans"] = [[s.start, s.end] for s in c.spans]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    with open(folder / "documents.jsonl", "w", encoding="utf-8") as out:
+        for d in corpus.documents:
+            out.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
     (folder / "regions.json").write_text(json.dumps([asdict(r) for r in corpus.regions], ensure_ascii=False, indent=1), encoding="utf-8")
     (folder / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
     places = national_places([t for r in corpus.regions for t in (r.name, *r.places, *r.aliases)], "\n".join(d.text for d in corpus.documents))
@@ -154,7 +204,8 @@ def write_index(folder: Path, corpus: Corpus, embedder: Embedder, *, factory: st
         "dim": embedder.dim,
         "faiss_factory": factory,
         "counts": {"documents": len(corpus.documents), "clauses": len(corpus.clauses), "spans": len(span_refs), "regions": len(corpus.regions)},
-        "documents": [{"doc_id": d.doc_id, "title": d.title, "path": d.path, "sha256": d.sha256} for d in corpus.documents],
+        "changes": {**_changes(corpus, previous), "embedded": embedded, "reused": len(texts) - embedded},
+        "documents": [{"doc_id": d.doc_id, "title": d.title, "path": d.path, "sha256": d.sha256, "issuer": d.issuer, "doc_number": d.doc_number, "date": d.date} for d in corpus.documents],
         "skipped": list(corpus.skipped),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -175,6 +226,7 @@ def replace_folder(new: Path, target: Path) -> None:
 def _clause(record: dict[str, Any]) -> Clause:
     record = dict(record)
     record["spans"] = tuple(Span(a, b) for a, b in record["spans"])
+    record["breadcrumb"] = tuple(record.get("breadcrumb", ()))
     return Clause(**record)
 
 
@@ -212,6 +264,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         calibration = json.loads(calibration_file.read_text(encoding="utf-8")) if calibration_file.exists() else {}
         user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
         other_places = [p for p in (folder / "places.txt").read_text(encoding="utf-8").splitlines() if p]
+        documents = {d.doc_id: d for d in (Document(**json.loads(line)) for line in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines() if line)}
     except Exception as exc:  # any of five file formats can be damaged in its own way
         raise IndexCorrupt(f"{folder} cannot be read ({type(exc).__name__}: {exc}). {rebuild}") from None
     n_spans = sum(len(c.spans) for c in clauses)
@@ -239,4 +292,5 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         bm25=bm25,
         calibration=calibration,
         other_places=other_places,
+        documents=documents,
     )

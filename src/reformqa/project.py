@@ -20,7 +20,8 @@ from .answer import DEFAULT_CALIBRATION, compose
 from .calibrate import fit_calibration
 from .compare import DEFAULT_MIN_MATCH, Comparison, compare, fit_min_match
 from .embed import Embedder, embedder_id, make_embedder
-from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError
+from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
+from .ingest import SEED_SUFFIXES, read_document
 from .index import index_lock, load_corpus, read_index, replace_folder, write_index
 from .normalize import normalize
 from .query import analyse, check_question
@@ -78,16 +79,22 @@ class Project:
             # Leftovers of a build that was killed (the lock is ours, so none is running).
             for stale in [*target.parent.glob(f".{target.name}.new-*"), *target.parent.glob(f".{target.name}.old-*")]:
                 shutil.rmtree(stale, ignore_errors=True)
+            previous = None
             if not rebuild:
                 try:
                     stored = read_index(target, embedder_id=self.embedder_id, corpus=corpus.hash)
                     return BuildReport(target, False, stored.manifest, stored.calibration, corpus.skipped)
-                except (IndexMissing, IndexMismatch, Exception):  # noqa: B014 - anything wrong means rebuild
-                    pass
+                except IndexMismatch:
+                    try:  # other seeds, same embedder and format: embed only what changed
+                        previous = read_index(target, embedder_id=self.embedder_id)
+                    except ReformqaError:
+                        previous = None
+                except ReformqaError:
+                    pass  # missing or damaged: build from scratch
             work = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
             work.chmod(0o755)
             try:
-                manifest = write_index(work, corpus, self.embedder, progress=progress)
+                manifest = write_index(work, corpus, self.embedder, progress=progress, previous=previous)
                 calibration = self._calibrate(work)
                 (work / "calibration.json").write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
                 replace_folder(work, target)
@@ -161,7 +168,45 @@ class Project:
         calibration = {**DEFAULT_CALIBRATION, **stored.calibration}
         return compare(retriever, query, min_match=calibration.get("compare_min_match", DEFAULT_MIN_MATCH), dense_gap=calibration["list_dense_gap"])
 
-    def ask(self, question: str, *, k: int = DEFAULT_TOP_K, region: str | None = None, mode: str = "full") -> Answer:
+    def find_documents(self, name: str) -> tuple[str, ...]:
+        """Document ids a filter names: an id, a file name, or part of a title or document number."""
+        documents = self.retriever().stored.documents.values()
+        name = name.strip()
+        exact = tuple(d.doc_id for d in documents if name in (d.doc_id, d.path, Path(d.path).name))
+        found = exact or tuple(d.doc_id for d in documents if name and (name in d.title or name == d.doc_number))
+        if not found:
+            names = "; ".join(f"{d.doc_id} ({d.title})" for d in documents)
+            raise InvalidQuestion(f"no document matches {name!r}; the documents are: {names}")
+        return found
+
+    def add(self, paths: list[Path], *, progress: Progress | None = None) -> tuple[list[str], BuildReport]:
+        """Copy policy documents (files or folders) into seeds/, then index what changed."""
+        seeds = self.settings.seeds_dir
+        files: list[tuple[Path, Path]] = []
+        for path in paths:
+            if not path.exists():
+                raise SeedError(f"{path}: no such file or folder")
+            if path.is_dir():
+                files += [(p, path.name / p.relative_to(path)) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SEED_SUFFIXES]
+            elif path.suffix.lower() in SEED_SUFFIXES:
+                files.append((path, Path(path.name)))
+            else:
+                raise SeedError(f"{path}: unsupported file type; reformqa reads {', '.join(SEED_SUFFIXES)}")
+        for source, relative in files:  # check everything before copying anything
+            target = seeds / relative
+            if target.exists() and target.read_bytes() != source.read_bytes():
+                raise SeedError(f"seeds/{relative.as_posix()} exists with other content; rename the new file or remove the old one")
+            read_document(source, source.parent)  # unreadable files are refused here, before they reach seeds/
+        added = []
+        for source, relative in files:
+            target = seeds / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                shutil.copyfile(source, target)
+                added.append(relative.as_posix())
+        return added, self.build(progress=progress)
+
+    def ask(self, question: str, *, k: int = DEFAULT_TOP_K, region: str | None = None, mode: str = "full", doc: str | None = None) -> Answer:
         """Answer one question by quoting the clauses that answer it."""
         text = check_question(question, MAX_QUESTION_CHARS)
         if mode not in MODES:
@@ -176,7 +221,8 @@ class Project:
             if not regions:
                 names = "、".join(r.name for r in stored.regions)
                 raise InvalidQuestion(f"unknown region {region!r}; the pilots are: {names}")
+        docs = self.find_documents(doc) if doc else ()
         query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
-        hits = retriever.search(query, mode=mode, k=max(_SEARCH_K, k), regions=regions)
+        hits = retriever.search(query, mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
         calibration = stored.calibration or DEFAULT_CALIBRATION
         return compose(retriever, query, hits, k=k, calibration=calibration)

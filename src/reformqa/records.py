@@ -18,8 +18,11 @@ class Document:
     doc_id: str
     title: str
     path: str  # relative to the project's seeds/ folder
-    text: str
-    sha256: str
+    text: str  # the file itself for .txt/.md; the extracted text for .html/.docx/.pdf
+    sha256: str  # of the file's bytes
+    issuer: str = ""  # 国务院
+    doc_number: str = ""  # 国函〔2025〕12号
+    date: str = ""  # ISO date, 2025-09-11
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,7 @@ class Clause:
     end: int
     text: str  # == document.text[start:end]
     spans: tuple[Span, ...]
+    breadcrumb: tuple[str, ...] = ()  # document › section › item: cited and indexed, never quoted
 
 
 @dataclass(frozen=True, slots=True)

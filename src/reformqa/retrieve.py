@@ -113,8 +113,8 @@ class Retriever:
             return 1.0
         return sum(1 for w in query.words if w not in self._idf) / len(query.words)
 
-    def search(self, query: Query, *, mode: str = "full", k: int = 10, regions: Sequence[str] = ()) -> list[Hit]:
-        """Rank clauses for the query; `regions` restricts to those regions outright."""
+    def search(self, query: Query, *, mode: str = "full", k: int = 10, regions: Sequence[str] = (), docs: Sequence[str] = ()) -> list[Hit]:
+        """Rank clauses for the query; `regions` and `docs` restrict to those outright."""
         n = len(self.stored.clauses)
         if n == 0:
             return []
@@ -127,7 +127,9 @@ class Retriever:
         lexical = self.bm25_scores(tokens) if mode != "dense" else np.zeros(n, np.float32)
         allowed = np.ones(n, dtype=bool)
         if regions:
-            allowed = np.array([c.region in regions for c in self.stored.clauses])
+            allowed &= np.array([c.region in regions for c in self.stored.clauses])
+        if docs:
+            allowed &= np.array([c.doc_id in docs for c in self.stored.clauses])
         candidates = np.flatnonzero(allowed & (~np.isnan(dense) | (lexical > 0)))
         if len(candidates) == 0:
             candidates = np.flatnonzero(allowed & ~np.isnan(dense)) if mode != "bm25" else np.flatnonzero(allowed)
