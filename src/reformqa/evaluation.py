@@ -1,0 +1,447 @@
+"""Evaluation: the question set asked through `Project.ask`, scored against gold that outlives chunking.
+
+A clause is relevant to a question when it lies in one of the question's gold
+regions (document-level text when the question names none) and contains one of
+its gold spans; a list question uses each region's own spans. Ranking metrics
+and paired significance tests come from ranx; a run is saved as plain JSON
+(format: eval/README.md) that the report and ``--compare`` read back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .contract import answer_to_json
+from .errors import MissingDependency, ReformqaError
+from .questions import KINDS, GoldQuestion
+from .records import Clause
+from .retrieve import MODES
+
+__all__ = [
+    "EVAL_K", "RUN_FORMAT", "MAX_P", "RANKED", "COMPARED", "PAIRED", "INSTALL", "Observed", "require", "clause_key",
+    "relevant_clauses", "span_correct", "score_questions", "failures", "summarize", "threshold_sweep",
+    "compare_modes", "compare_runs", "ask_questions", "assemble_run", "evaluate_questions", "save_run", "load_run",
+]
+
+EVAL_K = 10  # every question is asked with k=10: ranking metrics look at ten citations
+RUN_FORMAT = 1
+MAX_P = 0.05
+# Our names -> ranx's. ranx's "hits" counts relevant clauses; "hit_rate" is the 0/1 Hit@k.
+RANKED = {
+    "hit@1": "hit_rate@1", "hit@3": "hit_rate@3", "hit@5": "hit_rate@5", "hit@10": "hit_rate@10", "mrr@10": "mrr@10", "ndcg@10": "ndcg@10",
+}
+COMPARED = ("hit@1", "mrr@10", "ndcg@10")
+PAIRED = (*RANKED, "list_recall@10", "span_accuracy", "abstain_ok")
+# Smallest difference a paired test detects with 80% power at two-sided alpha 0.05.
+_MDE_Z = 1.96 + 0.84
+_QUOTES_KEPT = 3
+INSTALL = "pip install 'reformqa[eval]'"
+Progress = Callable[[int, int], None]
+Relevant = dict[str, dict[str, "str | None"]]  # question id -> clause key -> region of each relevant clause
+Scores = dict[str, dict[str, float]]  # question id -> metric -> value
+
+
+def require(module: str) -> Any:
+    """Import an optional evaluation dependency, or say how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingDependency(f"reformqa eval needs {module.split('.')[0]}, which is not installed ({exc}). Run: {INSTALL}") from None
+
+
+def clause_key(doc_id: str, clause_id: str) -> str:
+    """A clause's id across documents: what qrels and runs name."""
+    return f"{doc_id}:{clause_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What `ask` returned for one question in one mode, as far as scoring needs it."""
+
+    answered: bool
+    list_answer: bool
+    confidence: float
+    cited: tuple[tuple[str, str | None], ...]  # (clause key, region) in rank order
+    quotes: tuple[str, ...]
+    latency_ms: float
+
+    @classmethod
+    def from_json(cls, answer: dict[str, Any], latency_ms: float = 0.0) -> Observed:
+        """Read the answer JSON contract (what `ask --json` prints)."""
+        cites = answer["citations"]
+        return cls(
+            answered=bool(answer["answerable"]),
+            list_answer=bool(answer.get("list_question")),
+            confidence=float(answer.get("confidence", 0.0)),
+            cited=tuple((clause_key(c["doc"], c["clause_id"]), c["region"]) for c in cites),
+            quotes=tuple(c["quote"] for c in cites),
+            latency_ms=latency_ms,
+        )
+
+    @property
+    def primary_quote(self) -> str | None:
+        """The quote a person reads as the answer; None when the bot abstained."""
+        return self.quotes[0] if self.answered and self.quotes else None
+
+
+def relevant_clauses(gold: GoldQuestion, clauses: Sequence[Clause]) -> dict[str, str | None]:
+    """Clause key -> region of every clause that answers the question (none for unanswerable ones)."""
+    if not gold.answerable:
+        return {}
+    wanted = dict(gold.spans_by_region) if gold.is_list else {r: gold.spans for r in (gold.regions or (None,))}
+    return {
+        clause_key(c.doc_id, c.clause_id): c.region for c in clauses if c.region in wanted and any(s in c.text for s in wanted[c.region])
+    }
+
+
+def span_correct(gold: GoldQuestion, seen: Observed) -> bool:
+    """The primary quote comes from a gold region and contains a gold span, or lies inside one."""
+    quote = seen.primary_quote
+    if quote is None or not quote:
+        return False
+    return seen.cited[0][1] in (set(gold.regions) or {None}) and any(s in quote or quote in s for s in gold.spans)
+
+
+def _ranking(cited: Sequence[tuple[str, str | None]], name: Callable[[str, str | None], str] = lambda key, _: key) -> dict[str, float]:
+    """A ranx run entry: the first EVAL_K citations, scored so that rank order is kept."""
+    out: dict[str, float] = {}
+    for rank, (key, region) in enumerate(cited[:EVAL_K], 1):
+        out.setdefault(name(key, region), 1.0 / rank)
+    return out
+
+
+def _ranx_scores(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]], metrics: list[str]) -> Scores:
+    """Per-question ranx scores, metric -> question -> score."""
+    ranx = require("ranx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numba's type-safety notes while it compiles ranx's metrics
+        # A question with no citation still needs an entry: one clause no qrels name.
+        ranx_run = ranx.Run({q: r or {"~none": 0.0} for q, r in run.items()})
+        ranx.evaluate(ranx.Qrels(qrels), ranx_run, metrics)
+    return {m: {q: float(s) for q, s in ranx_run.scores[m].items()} for m in metrics}
+
+
+def score_questions(golds: Sequence[GoldQuestion], relevant: Relevant, observed: dict[str, Observed]) -> Scores:
+    """Per-question scores of one mode: question id -> metric -> value (only the metrics that apply)."""
+    scores: Scores = {g.qid: {"abstain_ok": float(observed[g.qid].answered == g.answerable)} for g in golds}
+    ranked = [g for g in golds if relevant[g.qid]]
+    if ranked:
+        qrels = {g.qid: dict.fromkeys(relevant[g.qid], 1) for g in ranked}
+        per = _ranx_scores(qrels, {g.qid: _ranking(observed[g.qid].cited) for g in ranked}, list(RANKED.values()))
+        for g in ranked:
+            scores[g.qid].update({ours: per[theirs][g.qid] for ours, theirs in RANKED.items()})
+    lists = [g for g in ranked if g.is_list]
+    if lists:
+        # Region recall: a region counts when one of its relevant clauses is cited.
+        def region_run(g: GoldQuestion) -> dict[str, float]:
+            return _ranking(observed[g.qid].cited, lambda key, region: str(region) if key in relevant[g.qid] else "~" + key)
+
+        per = _ranx_scores({g.qid: dict.fromkeys(g.regions, 1) for g in lists}, {g.qid: region_run(g) for g in lists}, ["recall@10"])
+        for g in lists:
+            scores[g.qid]["list_recall@10"] = per["recall@10"][g.qid]
+            seen = observed[g.qid]
+            if seen.answered and seen.list_answer:
+                listed = {region for _, region in seen.cited}
+                found = {relevant[g.qid][key] for key, _ in seen.cited if key in relevant[g.qid]}
+                scores[g.qid]["list_precision"] = len(found) / len(listed)
+    for g in golds:
+        if g.answerable and not g.is_list:
+            scores[g.qid]["span_accuracy"] = float(span_correct(g, observed[g.qid]))
+    return scores
+
+
+def failures(gold: GoldQuestion, seen: Observed, scores: dict[str, float], relevant: dict[str, str | None], threshold: float) -> list[str]:
+    """Why a question counts as failed in one mode; empty when it is right."""
+    if not gold.answerable:
+        return [f"answered (confidence {seen.confidence:.2f}) instead of abstaining"] if seen.answered else []
+    out = []
+    if not seen.answered:
+        low = seen.confidence < threshold
+        why = f"confidence {seen.confidence:.2f} < threshold {threshold:.2f}" if low else "answer type in no cited clause"
+        out.append(f"abstained ({why})")
+    first = next((rank for rank, (key, _) in enumerate(seen.cited[:EVAL_K], 1) if key in relevant), None)
+    if not relevant:
+        out.append("no clause holds a gold span (gold problem)")
+    elif gold.is_list:
+        found = {relevant[key] for key, _ in seen.cited[:EVAL_K] if key in relevant}
+        if missing := [r for r in gold.regions if r not in found]:
+            out.append("missing regions: " + "、".join(missing))
+        if seen.answered and seen.list_answer and (extra := sorted({str(r) for _, r in seen.cited} - set(gold.regions))):
+            out.append("extra regions: " + "、".join(extra))
+        if seen.answered and not seen.list_answer:
+            out.append("answered with one clause, not a list")
+    elif first != 1:
+        out.append(f"top clause not relevant; first relevant at rank {first}" if first else f"no relevant clause in the top {EVAL_K}")
+    elif seen.answered and not scores.get("span_accuracy"):
+        out.append("primary quote misses the gold span")
+    return out
+
+
+def _mean(values: list[float]) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+def summarize(golds: Sequence[GoldQuestion], observed: dict[str, Observed], scores: Scores) -> dict[str, Any]:
+    """Aggregate one mode's per-question scores over a group of questions."""
+    out: dict[str, Any] = {"questions": len(golds)}
+    for metric in (*RANKED, "list_recall@10", "list_precision", "span_accuracy"):
+        values = [scores[g.qid][metric] for g in golds if metric in scores[g.qid]]
+        out[metric], out["n_" + metric] = _mean(values), len(values)
+    seen = [observed[g.qid] for g in golds]
+    out["quote_chars"] = _mean([float(len(s.quotes[0])) for s in seen if s.answered and s.quotes])
+    unanswerable = [g for g in golds if not g.answerable]
+    abstained = [g for g in golds if not observed[g.qid].answered]
+    right = sum(1 for g in abstained if not g.answerable)
+    out["abstention_precision"] = right / len(abstained) if abstained else None
+    out["abstention_recall"] = right / len(unanswerable) if unanswerable else None
+    out["n_unanswerable"], out["n_abstained"] = len(unanswerable), len(abstained)
+    out["wrong_abstentions"] = sum(1 for g in abstained if g.answerable)
+    latency = [s.latency_ms for s in seen]
+    out["latency_p50_ms"] = float(np.percentile(latency, 50)) if latency else None
+    out["latency_p95_ms"] = float(np.percentile(latency, 95)) if latency else None
+    return out
+
+
+def threshold_sweep(golds: Sequence[GoldQuestion], observed: dict[str, Observed], scores: Scores, calibrated: float) -> dict[str, Any]:
+    """Abstention precision/recall and answered accuracy as the confidence threshold moves.
+
+    A question abstained on although its confidence clears the calibrated
+    threshold was vetoed by its answer type: it stays abstained at every cut.
+    """
+    conf = np.array([observed[g.qid].confidence for g in golds])
+    answered = np.array([observed[g.qid].answered for g in golds], dtype=bool)
+    vetoed = ~answered & (conf >= calibrated)
+    gold = np.array([g.answerable for g in golds], dtype=bool)
+    right = np.array([scores[g.qid].get("hit@1", 0.0) == 1.0 for g in golds], dtype=bool) & gold
+    sweep: dict[str, Any] = {"calibrated": calibrated, "thresholds": []}
+    sweep.update({key: [] for key in ("abstention_precision", "abstention_recall", "answered_accuracy", "answered_share")})
+    for cut in np.round(np.arange(0.0, 1.0001, 0.01), 2):
+        says = (conf >= cut) & ~vetoed
+        abstains = ~says
+        hits = int((abstains & ~gold).sum())
+        sweep["thresholds"].append(float(cut))
+        sweep["abstention_precision"].append(hits / int(abstains.sum()) if abstains.any() else None)
+        sweep["abstention_recall"].append(hits / int((~gold).sum()) if (~gold).any() else None)
+        sweep["answered_accuracy"].append(int((says & right).sum()) / int(says.sum()) if says.any() else None)
+        sweep["answered_share"].append(float(says.mean()) if len(says) else None)
+    return sweep
+
+
+def _paired_p(x: np.ndarray, y: np.ndarray) -> float:
+    """The p-value of ranx's two-sided paired t-test, the test ranx.compare runs; 1 when nothing differs."""
+    if len(x) < 2 or not np.any(x != y):
+        return 1.0
+    stats = require("ranx.statistical_tests")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p, _ = stats.paired_student_t_test(x, y, MAX_P)
+    return 1.0 if np.isnan(p) else float(p)
+
+
+def _row(x: np.ndarray, y: np.ndarray, p: float, **names: str) -> dict[str, Any]:
+    """One line of a comparison: means, p, wins/ties/losses of x over y, the detectable difference.
+
+    The t-test is anti-conservative for 0/1 scores when few questions differ, so the
+    exact sign test over the questions that differ (scipy's binomtest) comes along.
+    """
+    wins, losses = int((x > y).sum()), int((x < y).sum())
+    sign_p = float(require("scipy.stats").binomtest(wins, wins + losses).pvalue) if wins + losses else 1.0
+    mde = float(_MDE_Z * np.std(x - y, ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")
+    return {
+        **names, "questions": len(x), "a_score": float(x.mean()), "b_score": float(y.mean()), "p_value": p,
+        "significant": p <= MAX_P and bool(np.any(x != y)), "sign_p": sign_p, "mde": mde,
+        "wins": wins, "ties": len(x) - wins - losses, "losses": losses,
+    }
+
+
+def compare_modes(golds: Sequence[GoldQuestion], relevant: Relevant, observed: dict[str, dict[str, Observed]],
+                  scores: dict[str, Scores]) -> list[dict[str, Any]]:
+    """Paired tests (ranx.compare) of the reference mode (full) against every other mode."""
+    ranx = require("ranx")
+    modes = list(observed)
+    reference = "full" if "full" in modes else modes[-1]
+    ranked = [g for g in golds if relevant[g.qid]]
+    if not ranked or len(modes) < 2:
+        return []
+    qrels = ranx.Qrels({g.qid: dict.fromkeys(relevant[g.qid], 1) for g in ranked})
+    rows = []
+    for other in (m for m in modes if m != reference):
+        runs = [ranx.Run({g.qid: _ranking(observed[m][g.qid].cited) or {"~none": 0.0} for g in ranked}, name=m) for m in (reference, other)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = ranx.compare(qrels, runs, metrics=[RANKED[m] for m in COMPARED], stat_test="student", max_p=MAX_P).to_dict()
+        for metric in COMPARED:
+            x = np.array([scores[reference][g.qid][metric] for g in ranked])
+            y = np.array([scores[other][g.qid][metric] for g in ranked])
+            p = float(report[reference]["comparisons"][other][RANKED[metric]])
+            rows.append(_row(x, y, 1.0 if np.isnan(p) else p, a=reference, b=other, metric=metric))
+    return rows
+
+
+def compare_runs(a: dict[str, Any], b: dict[str, Any], mode_a: str | None = None, mode_b: str | None = None) -> dict[str, Any]:
+    """Two saved runs side by side: paired tests on the per-question scores they saved."""
+    if mode_a or mode_b:
+        pairs = [(mode_a or mode_b, mode_b or mode_a)]
+    else:
+        pairs = [(m, m) for m in a["modes"] if m in b["modes"]]
+    for ma, mb in pairs:
+        for run, mode in ((a, ma), (b, mb)):
+            if mode not in run["modes"]:
+                raise ReformqaError(f"run {run['name']!r} has no mode {mode!r}; it has {', '.join(run['modes'])}")
+    qa = {q["id"]: q for q in a["questions"]}
+    qb = {q["id"]: q for q in b["questions"]}
+    common = [qid for qid in qa if qid in qb and qa[qid]["question"] == qb[qid]["question"]]
+    rows = []
+    for ma, mb in pairs:
+        for metric in PAIRED:
+            ids = [q for q in common if metric in qa[q]["modes"][ma]["scores"] and metric in qb[q]["modes"][mb]["scores"]]
+            if ids:
+                x = np.array([qa[q]["modes"][ma]["scores"][metric] for q in ids], dtype=float)
+                y = np.array([qb[q]["modes"][mb]["scores"][metric] for q in ids], dtype=float)
+                rows.append(_row(x, y, _paired_p(x, y), mode_a=ma, mode_b=mb, metric=metric))
+    aggregates = {f"{ma}|{mb}": {"a": a["summary"][ma], "b": b["summary"][mb]} for ma, mb in pairs}
+    return {"a": a["name"], "b": b["name"], "pairs": pairs, "paired_questions": len(common), "rows": rows, "aggregates": aggregates}
+
+
+def _question_record(gold: GoldQuestion, relevant: dict[str, str | None]) -> dict[str, Any]:
+    return {
+        "id": gold.qid, "question": gold.question, "kind": gold.kind, "split": gold.split, "answerable": gold.answerable,
+        "regions": list(gold.regions), "spans": list(gold.spans), "spans_by_region": {k: list(v) for k, v in gold.spans_by_region.items()},
+        "relevant": sorted(relevant), "modes": {},
+    }
+
+
+def ask_questions(project: Any, golds: Sequence[GoldQuestion], modes: Sequence[str] = MODES,
+                  progress: Progress | None = None) -> dict[str, dict[str, Observed]]:
+    """Ask every question in every mode through Project.ask(k=10), timing each call: mode -> question id -> Observed."""
+    from .project import Project
+
+    if unknown := [m for m in modes if m not in MODES]:
+        raise ReformqaError(f"unknown mode(s) {', '.join(unknown)}; expected some of {', '.join(MODES)}")
+    project.retriever()  # builds a missing or stale index, exactly as ask does
+    observed: dict[str, dict[str, Observed]] = {}
+    done, total = 0, len(golds) * len(modes)
+    for mode in modes:
+        # A fresh Project a mode: the query-vector cache of one mode must not make the next look fast.
+        asker = Project(project.settings, embedder=project.embedder, notice=project.notice)
+        asker.retriever(auto_build=False)
+        asker.ask("试点范围包括哪些地方？", k=EVAL_K, mode=mode)  # warm-up (jieba, the embedder), not timed
+        observed[mode] = {}
+        for gold in golds:
+            t0 = time.perf_counter()
+            try:
+                answer = asker.ask(gold.question, k=EVAL_K, mode=mode)
+            except ReformqaError as exc:
+                raise ReformqaError(f"question {gold.qid} ({mode}): {exc}") from None
+            latency = (time.perf_counter() - t0) * 1000
+            observed[mode][gold.qid] = Observed.from_json(answer_to_json(answer), latency)
+            done += 1
+            if progress:
+                progress(done, total)
+    return observed
+
+
+def _by_region(golds: Sequence[GoldQuestion], relevant: Relevant, observed: dict[str, Observed], scores: Scores,
+               regions: Sequence[str]) -> dict[str, Any]:
+    out = {}
+    for region in [*regions, None]:
+        group = [g for g in golds if g.answerable and not g.is_list and (region in g.regions if region else not g.regions)]
+        listed = [g for g in golds if g.is_list and region in g.regions]
+        found = sum(1 for g in listed if region in {relevant[g.qid].get(k, "~") for k, _ in observed[g.qid].cited[:EVAL_K]})
+        if group or listed:
+            out[region or "(document)"] = {**summarize(group, observed, scores), "list_found": found, "list_total": len(listed)}
+    return out
+
+
+def assemble_run(golds: Sequence[GoldQuestion], relevant: Relevant, observed: dict[str, dict[str, Observed]], *,
+                 index: dict[str, Any], name: str, split: str, source: str, runtime_s: float = 0.0) -> dict[str, Any]:
+    """Score the observed answers and lay the run out as JSON-ready data (format: eval/README.md).
+
+    ``index`` describes what was asked: folder, embedder, corpus_hash, clauses,
+    regions (names in document order), threshold, fitted_on.
+    """
+    if not golds:
+        raise ReformqaError("no questions to evaluate: check --split, --limit and the questions file")
+    modes = list(observed)
+    threshold = float(index.get("threshold", 0.5))
+    scores = {mode: score_questions(golds, relevant, observed[mode]) for mode in modes}
+    questions = [_question_record(g, relevant[g.qid]) for g in golds]
+    gold_hash = hashlib.sha256("\n".join(json.dumps(q, ensure_ascii=False, sort_keys=True) for q in questions).encode()).hexdigest()[:16]
+    for record, gold in zip(questions, golds):
+        for mode in modes:
+            seen, mine = observed[mode][gold.qid], scores[mode][gold.qid]
+            keep = len(seen.quotes) if seen.list_answer else _QUOTES_KEPT
+            record["modes"][mode] = {
+                "answered": seen.answered, "list_answer": seen.list_answer, "confidence": seen.confidence,
+                "latency_ms": round(seen.latency_ms, 2), "cited": [list(c) for c in seen.cited], "quotes": list(seen.quotes[:keep]),
+                "scores": mine, "failure": failures(gold, seen, mine, relevant[gold.qid], threshold),
+            }
+    kinds = [k for k in KINDS if any(g.kind == k for g in golds)] + sorted({g.kind for g in golds} - set(KINDS))
+    folder = index.get("folder")
+    return {
+        "format_version": RUN_FORMAT,
+        "name": name,
+        "split": split,
+        "questions_file": source,
+        "gold_sha256": gold_hash,
+        "k": EVAL_K,
+        "modes": modes,
+        "embedder": index.get("embedder"),
+        "index": {"folder": folder, "corpus_hash": index.get("corpus_hash"), "clauses": index.get("clauses")},
+        "calibration": {"threshold": threshold, "file": f"index/{folder}/calibration.json", "fitted_on": index.get("fitted_on")},
+        "stat_test": f"two-sided paired Student t-test (ranx), significant at p <= {MAX_P}",
+        "gold_problems": [g.qid for g in golds if g.answerable and (not relevant[g.qid] or set(g.regions) - set(relevant[g.qid].values()))],
+        "summary": {mode: summarize(golds, observed[mode], scores[mode]) for mode in modes},
+        "by_kind": {mode: {k: summarize([g for g in golds if g.kind == k], observed[mode], scores[mode]) for k in kinds} for mode in modes},
+        "by_region": {mode: _by_region(golds, relevant, observed[mode], scores[mode], index.get("regions", ())) for mode in modes},
+        "comparisons": compare_modes(golds, relevant, observed, scores),
+        "threshold_sweep": threshold_sweep(golds, observed["full"], scores["full"], threshold) if "full" in modes else None,
+        "questions": questions,
+        "runtime_s": round(runtime_s, 1),
+    }
+
+
+def evaluate_questions(project: Any, golds: Sequence[GoldQuestion], *, modes: Sequence[str] = MODES, name: str = "", split: str = "",
+                       source: str = "", progress: Progress | None = None) -> dict[str, Any]:
+    """Ask and score: the whole run of `reformqa eval` as JSON-ready data."""
+    started = time.perf_counter()
+    observed = ask_questions(project, golds, modes, progress)
+    stored = project.retriever().stored
+    calibration = stored.calibration or {}
+    index = {
+        "folder": stored.path.name, "embedder": stored.manifest.get("embedder"), "corpus_hash": stored.manifest.get("corpus_hash"),
+        "clauses": len(stored.clauses), "regions": [r.name for r in stored.regions],
+        "threshold": float(calibration.get("threshold", 0.5)), "fitted_on": calibration.get("fitted_on"),
+    }
+    relevant = {g.qid: relevant_clauses(g, stored.clauses) for g in golds}
+    run = assemble_run(golds, relevant, observed, index=index, name=name, split=split, source=source)
+    run["runtime_s"] = round(time.perf_counter() - started, 1)
+    return run
+
+
+def save_run(run: dict[str, Any], path: Path) -> Path:
+    """Write a run as JSON (one file, readable, stable key order)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(run, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_run(path: Path) -> dict[str, Any]:
+    """Read a run saved by save_run, checking its format."""
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReformqaError(f"cannot read the saved run {path}: {exc}. Run: reformqa eval --name {path.stem}") from None
+    if not isinstance(run, dict) or run.get("format_version") != RUN_FORMAT:
+        raise ReformqaError(f"{path} is not a reformqa eval run of format {RUN_FORMAT}; rerun: reformqa eval --name {path.stem}")
+    return run
