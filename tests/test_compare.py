@@ -43,7 +43,7 @@ def test_quotes_are_verbatim(project, repo):
 
 def test_json_contract(project):
     data = to_json(project.compare("企业创新积分制"))
-    assert set(data) == {"topic", "coverage", "rows"}
+    assert set(data) == {"topic", "pivot", "coverage", "rows"}
     assert len(data["rows"]) == 10
     assert set(data["rows"][0]) == {"region", "mentioned", "quote", "citation", "score"}
     assert {r["region"] for r in data["rows"] if r["mentioned"]} == {"粤港澳大湾区内地九市", "成都市"}
@@ -71,3 +71,23 @@ def test_verdicts_against_gold_topics(project, repo, split):
         good_topics += precision >= 0.9 and len(said & gold) / len(gold) >= 0.9
     assert tp / (tp + fp) >= 0.9 and tp / (tp + fn) >= 0.9
     assert good_topics >= 5
+
+
+def test_english_topic_is_compared_through_the_documents_own_words(project):
+    """English topics go through the words of their closest sub-clause, and the table says which."""
+    table = project.compare("chief scientist system")
+    assert table.pivot and table.pivot in table.coverage
+    assert "首席" in table.pivot and "负责制" in table.pivot
+    assert {"合肥都市圈", "粤港澳大湾区内地九市", "重庆市"} <= set(table.mentioned)
+
+
+def test_cli_compare_writes_csv_and_markdown(repo, tmp_path):
+    from click.testing import CliRunner
+
+    from reformqa.cli import main
+
+    result = CliRunner().invoke(main, ["compare", "经费包干制", "--home", str(repo), "--csv", str(tmp_path / "t.csv"), "--markdown", str(tmp_path / "t.md")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("5/10 个试点提及“经费包干制”")
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").count("提及") == 10
+    assert "| 成都市 | 提及 |" in (tmp_path / "t.md").read_text(encoding="utf-8")

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer import choose_quote
 from .normalize import normalize
 from .query import Query
 from .records import Citation, Clause, Hit
 from .retrieve import Retriever
 
-__all__ = ["DEFAULT_MIN_MATCH", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
+__all__ = ["DEFAULT_MIN_MATCH", "pivot_terms", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
 
 DEFAULT_MIN_MATCH = 0.7  # until calibrated on eval/compare_topics.jsonl
 MENTIONED, NOT_MENTIONED = "提及", "未提及"
@@ -44,6 +43,7 @@ class Comparison:
 
     topic: str
     rows: tuple[ComparisonRow, ...]
+    pivot: str = ""  # for an English topic: the document's own words it was matched through
 
     @property
     def mentioned(self) -> list[str]:
@@ -53,7 +53,8 @@ class Comparison:
     def coverage(self) -> str:
         """The line on top of the table: 5/10 个试点提及…"""
         names = "、".join(self.mentioned) or "无"
-        return f"{len(self.mentioned)}/{len(self.rows)} 个试点提及“{self.topic}”：{names}"
+        via = f"（按文件用语“{self.pivot}”比对）" if self.pivot else ""
+        return f"{len(self.mentioned)}/{len(self.rows)} 个试点提及“{self.topic}”{via}：{names}"
 
 
 def _lcs(a: str, b: str) -> int:
@@ -93,24 +94,30 @@ def _best_span(retriever: Retriever, query: Query, clause: Clause) -> tuple[floa
     return best
 
 
-def compare(retriever: Retriever, query: Query, *, min_match: float, dense_gap: float = 0.02) -> Comparison:
+def pivot_terms(retriever: Retriever, query: Query) -> str:
+    """The document's own words for an English topic: the rarer words of its closest sub-clause."""
+    stored = retriever.stored
+    if not len(stored.span_owner):
+        return ""
+    row = int(np.argmax(stored.span_vectors @ retriever.embed_query(query)))
+    clause = stored.clauses[int(stored.span_owner[row])]
+    span = clause.spans[row - int(np.flatnonzero(stored.span_owner == stored.span_owner[row])[0])]
+    words = stored.tokenizer.terms(normalize(clause.text[span.start - clause.start : span.end - clause.start]))
+    if not words:
+        return ""
+    cut = sorted(retriever.weight(w) for w in words)[len(words) // 2]
+    return "".join(w for w in words if retriever.weight(w) >= cut)
+
+
+def compare(retriever: Retriever, query: Query, *, min_match: float) -> Comparison:
     """Fill the table for a topic: every region, its best quote, mentioned or not."""
     stored = retriever.stored
     hits = retriever.search(query, mode="hybrid", k=len(stored.clauses))
     rows = []
-    qvec = retriever.embed_query(query)
-    top_dense = max((h.signals["dense"] for h in hits), default=0.0)
     for region in stored.regions:
         own = [h for h in hits if h.clause.region == region.name]
         if not own:
             rows.append(ComparisonRow(region.name, False, None, 0.0, 0.0))
-            continue
-        if query.latin:
-            # English topics share no characters with the text: meaning decides.
-            hit = own[0]
-            start, end = choose_quote(retriever, query, hit, qvec)
-            mentioned = hit.signals["dense"] >= top_dense - dense_gap
-            rows.append(ComparisonRow(region.name, mentioned, Citation(len(rows) + 1, hit, start, end), float(hit.signals["dense"]), hit.score))
             continue
         scored = [(_best_span(retriever, query, h.clause), h) for h in own]
         (match, start, end), hit = max(scored, key=lambda item: (item[0][0], item[1].score))
@@ -122,6 +129,7 @@ def to_json(comparison: Comparison) -> dict:
     """The JSON object of `reformqa compare --json`."""
     return {
         "topic": comparison.topic,
+        "pivot": comparison.pivot,
         "coverage": {"mentioned": len(comparison.mentioned), "regions": len(comparison.rows), "names": comparison.mentioned, "line": comparison.coverage},
         "rows": [
             {

@@ -12,13 +12,13 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .answer import DEFAULT_CALIBRATION, compose
 from .calibrate import fit_calibration
-from .compare import DEFAULT_MIN_MATCH, Comparison, compare, fit_min_match
+from .compare import DEFAULT_MIN_MATCH, Comparison, compare, fit_min_match, pivot_terms
 from .embed import Embedder, embedder_id, make_embedder
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
 from .ingest import SEED_SUFFIXES, read_document
@@ -165,8 +165,14 @@ class Project:
         retriever = self.retriever()
         stored = retriever.stored
         query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
-        calibration = {**DEFAULT_CALIBRATION, **stored.calibration}
-        return compare(retriever, query, min_match=calibration.get("compare_min_match", DEFAULT_MIN_MATCH), dense_gap=calibration["list_dense_gap"])
+        min_match = {**DEFAULT_CALIBRATION, **stored.calibration}.get("compare_min_match", DEFAULT_MIN_MATCH)
+        if not query.latin:
+            return compare(retriever, query, min_match=min_match)
+        # An English topic shares no characters with the text: compare through the
+        # document's own words for it, and say which words those were.
+        pivot = pivot_terms(retriever, query)
+        table = compare(retriever, analyse(pivot, stored.gazetteer, stored.tokenizer, stored.other_places), min_match=min_match)
+        return replace(table, topic=text, pivot=pivot)
 
     def find_documents(self, name: str) -> tuple[str, ...]:
         """Document ids a filter names: an id, a file name, or part of a title or document number."""

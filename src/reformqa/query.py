@@ -23,7 +23,7 @@ _LIST = re.compile(
     r"|\bwhich\b|\bwhat (?:pilots?|regions?|cities|areas)\b|\bwhere\b|\bfor each\b|\ball (?:the )?pilots\b"
 )
 _NUMERIC = re.compile(
-    r"多少|几成|几年|多久|多长|比例|百分|期限|时间|何时|哪年|什么时候|几个|几月|几号|日期"
+    r"多少|几成|几年|多久|多长|比例|百分|期限|时间|何时|哪年|什么时候|(?<!哪)几个|几月|几号|日期"
     r"|how (?:many|much|long)|percent|percentage|share|proportion|ratio|when|years?|date|term|deadline"
 )
 # "无锡属于哪个试点" asks for a scope sentence, not a measure.
@@ -36,6 +36,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # Not 预算 or "funding": the text itself speaks of 预算+负面清单 and funding systems.
     "money": (re.compile(r"金额|多少元|多少资金|资金规模|多少亿|\bhow much money\b|\byuan\b|\brmb\b"), re.compile(r"\d+(?:\.\d+)?\s*(?:亿|万)?元")),
     "upper_bound": (re.compile(r"最高|上限|最多|至多|封顶|\bmaximum\b|\bat most\b|\bupper limit\b|\bcap\b"), re.compile(r"不超过|不高于|最高|上限|以内|至多")),
+    "date": (re.compile(r"几月几[号日]|哪一?天|几号|日期|\bwhat date\b|\bwhich day\b|\bwhen\b"), re.compile(r"\d{1,2}月\d{1,2}日")),
+    "duration": (re.compile(r"几年|多少年|多久|多长时间|期限|\bhow long\b|\bhow many years\b|\bterm\b|\bduration\b"), re.compile(r"\d+\s*(?:年|个月|天)(?!\d)")),
     "number": (_NUMERIC, re.compile(r"\d")),
 }
 STRICT_TYPES = frozenset({"year", "doc_number", "money", "upper_bound"})

@@ -20,6 +20,7 @@ STOPWORDS = frozenset(
     "能 能否 能不能 可以 可不可以 会 要 想 请问 请 问 一下 关于 我 我们 你 你们 他 他们 它 这 那 这个 那个 "
     "这些 那些 个 说 讲 提到 规定 文件 政策 方面 具体 情况 内容 相关 有关 有没有 没有 呢 咋 啥 "
     "哪几 几个 哪家 地区 地方 城市 那边 这边 那里 这里 之类 一些 有些 "
+    "多久 多长 几年 多少年 什么时候 何时 哪年 哪天 几号 几月 这批 那批 批 搞 咋样 咋办 回事 是个 "
     "the a an of to in on for and or is are was were be by with what which who how does do did can "
     "there that this it its as at from about any".split()
 )
