@@ -91,3 +91,16 @@ def test_cli_compare_writes_csv_and_markdown(repo, tmp_path):
     assert result.output.startswith("5/10 个试点提及“经费包干制”")
     assert (tmp_path / "t.csv").read_text(encoding="utf-8").count("提及") == 10
     assert "| 成都市 | 提及 |" in (tmp_path / "t.md").read_text(encoding="utf-8")
+
+
+def test_eval_scores_the_cells_per_topic_and_region(project, repo):
+    from reformqa.compare_eval import evaluate_topics, render_topics
+
+    topics = load_topics(repo / "eval" / "compare_topics.jsonl")[:2]
+    result = evaluate_topics(project, topics)
+    assert [t["id"] for t in result["topics"]] == [t.tid for t in topics]
+    assert result["overall"]["cells"] == 20
+    assert set(result["regions"]) == {r.name for r in project.retriever().stored.regions}
+    assert result["topics_meeting_target"] == 2  # 经费包干制 and 首席科学家负责制: every cell right
+    markdown = "\n".join(render_topics(result))
+    assert "| 经费包干制 | dev | 1.00 | 1.00 | — | — |" in markdown

@@ -203,6 +203,12 @@ def eval_command(split: str, name: str | None, modes: str, questions_file: str |
 
         run_data = evaluate_questions(project, questions, modes=chosen, name=name or f"{settings.index_dir.name}-{split}", split=split,
                                       source=str(source) if questions_file else "eval/questions.jsonl", progress=progress)
+    topics_file = settings.home / "eval" / "compare_topics.jsonl"
+    if topics_file.exists() and not questions_file and not limit:
+        from .compare_eval import evaluate_topics
+        from .questions import load_topics
+
+        run_data["compare_topics"] = evaluate_topics(project, load_topics(topics_file, split=None if split == "all" else split))
     files = write_report(run_data, results)
     click.echo(render_summary(run_data))
     for path in (files.markdown, files.json, files.metrics_png, files.threshold_png):

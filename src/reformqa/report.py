@@ -253,7 +253,12 @@ def render_markdown(run: dict[str, Any]) -> str:
             for label, key, count, digits in ROWS]
     out += ["## All measures per mode", "", *_table(["measure", *modes], rows), "",
             f"![main measures per mode and per kind]({name}-metrics.png)", ""]
-    out += [*_comparison_section(run), "", *_breakdowns(run), "", *_threshold_section(run), *_failures(run)]
+    out += [*_comparison_section(run), "", *_breakdowns(run), "", *_threshold_section(run)]
+    if run.get("compare_topics"):
+        from .compare_eval import render_topics
+
+        out += render_topics(run["compare_topics"])
+    out += _failures(run)
     return "\n".join(out) + "\n"
 
 
