@@ -21,7 +21,6 @@ from reformqa.evaluation import (
     Observed,
     assemble_run,
     clause_key,
-    compare_runs,
     load_run,
     relevant_clauses,
     require,
@@ -31,6 +30,7 @@ from reformqa.evaluation import (
     threshold_sweep,
 )
 from reformqa.questions import GoldQuestion
+from reformqa.significance import compare_runs
 from reformqa.records import Clause
 from reformqa.report import render_comparison, write_report
 

@@ -175,7 +175,8 @@ def eval_command(split: str, name: str | None, modes: str, questions_file: str |
     """
     from pathlib import Path
 
-    from .evaluation import compare_runs, evaluate_questions, load_run
+    from .evaluation import evaluate_questions, load_run
+    from .significance import compare_runs
     from .questions import load_questions
     from .report import render_comparison, render_summary, write_comparison, write_report
 
