@@ -49,8 +49,7 @@ def choose_quote(retriever: Retriever, query: Query, hit: Hit, qvec: np.ndarray)
     if clause.kind == "scope" or len(clause.spans) <= 1:
         last = clause.spans[-1].end if clause.spans else clause.end
         return clause.start, last
-    owner = retriever.stored.span_owner
-    rows = np.flatnonzero(owner == retriever.position(clause))
+    rows = retriever.span_rows(retriever.position(clause))
     dense = retriever.stored.span_vectors[rows] @ qvec if len(rows) == len(clause.spans) else np.zeros(len(clause.spans))
     spread = float(dense.max() - dense.min()) if len(dense) else 0.0
     best, best_score = 0, -math.inf

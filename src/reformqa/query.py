@@ -78,6 +78,8 @@ def other_places(normalized: str, places: list[str]) -> tuple[str, ...]:
     """Places from the national list (already minus the pilots') that the text names."""
     found = []
     for place in places:
+        if place not in normalized:  # most places never reach the boundary check
+            continue
         if place.isascii():
             if re.search(rf"(?<![a-z']){re.escape(place)}(?![a-z'])", normalized):
                 found.append(place)
