@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from reformqa.chat import ChatService
 from reformqa.contract import answer_to_json
 from reformqa.feedback import FeedbackLog
 from reformqa.project import Project
-from reformqa.ui import ChatService, build_app, launch
+from reformqa.ui import build_app, launch
 
 httpx = pytest.importorskip("httpx")
 gradio_client = pytest.importorskip("gradio_client")
@@ -69,6 +70,20 @@ def test_only_ask_is_documented(client, served: str):
     config = httpx.get(served + "config").json()
     visibility = {d.get("api_name"): d.get("api_visibility") for d in config["dependencies"]}
     assert visibility.pop("ask") == "public" and visibility and set(visibility.values()) == {"private"}
+
+
+def test_compare_and_its_downloads_are_not_api(client, served: str):
+    info = client.view_api(return_format="dict", print_info=False)
+    assert list(info["named_endpoints"]) == ["/ask"] and not info["unnamed_endpoints"]
+    config = httpx.get(served + "config").json()
+    ids = {c["props"]["elem_id"]: c["id"] for c in config["components"] if c.get("props", {}).get("elem_id")}
+    compare_page = {ids[name] for name in ("rq-coverage", "rq-compare", "rq-compare-notice", "rq-csv", "rq-md")}
+    events = [d for d in config["dependencies"] if compare_page & set(d["outputs"])]
+    assert len(events) >= 4  # the topic's Enter, the button, an example topic, the language toggle
+    assert all(d["api_visibility"] == "private" for d in events), [(d["api_name"], d["api_visibility"]) for d in events]
+    for name in ("/on_compare", "/on_compare_1", "/compare", "/on_load"):
+        with pytest.raises(ValueError, match="Cannot find a function"):
+            client.predict("经费包干制", api_name=name)
 
 
 def test_the_queue_cannot_be_bypassed(served: str):

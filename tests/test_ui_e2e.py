@@ -1,6 +1,7 @@
-"""The chat UI end to end in headless Chromium: ask, read the quote, open the source, follow up.
+"""The chat UI end to end in headless Chromium: ask, read the quote, open the source, follow up; compare a topic; filter by document.
 
-Saves a full-page screenshot to tests/artifacts/ui.png for a person to look at.
+Saves full-page screenshots to tests/artifacts/ (ui.png, compare.png,
+doc_filter.png) for a person to look at.
 Needs /usr/bin/chromium and CJK fonts (apt-get install chromium fonts-noto-cjk);
 without them the test is skipped, unless REFORMQA_REQUIRE_BROWSER=1 (CI) makes
 that a failure.
@@ -8,19 +9,25 @@ that a failure.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes import FakeEmbedder
 
+from reformqa.chat import ChatService
 from reformqa.feedback import FeedbackLog
 from reformqa.project import Project
-from reformqa.ui import ChatService, build_app, launch
+from reformqa.settings import Settings
+from reformqa.ui import build_app, launch
 
 CHROMIUM = Path("/usr/bin/chromium")
+SAMPLES = Path(__file__).resolve().parent / "samples"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 15_000
@@ -51,14 +58,17 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
 def app(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FeedbackLog]]:
     feedback = FeedbackLog(tmp_path_factory.mktemp("feedback"))
     demo = build_app(ChatService(project, feedback))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = launch(demo, port=port)
+    url = launch(demo, port=_free_port())
     yield url, feedback
     demo.close()
 
@@ -152,5 +162,113 @@ def test_bad_input_and_english_toggle(browser, app):
         page.get_by_text("English", exact=True).click()
         page.wait_for_function("document.querySelector('#rq-chat .rq-answer .rq-copy-label').textContent === 'Copy'", timeout=WAIT_MS)
         assert "Policy clause Q&A" in page.inner_text("#rq-title")
+    finally:
+        context.close()
+
+
+def _outside(page, url: str) -> list[str]:
+    """Every request the page makes to anywhere but the app."""
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith((url, "data:", "blob:")) else None)
+    return outside
+
+
+def test_compare_tab(browser, app, project: Project):
+    url, _ = app
+    expected = {row.region: row for row in project.compare("经费包干制").rows}
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    outside = _outside(page, url)
+    try:
+        page.goto(url)
+        page.wait_for_selector("#rq-question textarea", timeout=WAIT_MS)
+        page.locator("#rq-options").click()
+        page.locator("#rq-region").wait_for(state="visible", timeout=WAIT_MS)
+        assert page.locator("#rq-doc").is_hidden()  # one document: no filter to offer
+        page.locator("#rq-compare-tab-button").click()
+        page.fill("#rq-topic textarea", "经费包干制")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#rq-compare table.rq-table", timeout=WAIT_MS)
+
+        # The coverage line, then one row a region: all ten, in document order.
+        assert page.inner_text("#rq-coverage").startswith("5/10 个试点提及“经费包干制”：")
+        rows = page.locator("#rq-compare tbody tr")
+        assert [rows.nth(i).locator(".rq-region").inner_text() for i in range(rows.count())] == list(expected)
+        chengdu = rows.filter(has_text="成都市")
+        assert chengdu.locator(".rq-badge").inner_text() == "提及"
+        assert chengdu.locator(".rq-text").inner_text() == expected["成都市"].citation.quote and "经费包干制" in expected["成都市"].citation.quote
+        assert chengdu.locator("mark.rq-hit").count() >= 1 and "chengdu-02" in chengdu.locator(".rq-source").inner_text()
+        # 未提及 rows are there, and look it.
+        muted = page.locator("#rq-compare tr.rq-no")
+        assert muted.count() == 5 and muted.first.locator(".rq-badge").inner_text() == "未提及"
+        colour = "(row) => getComputedStyle(row.querySelector('td')).color"
+        assert muted.first.evaluate(colour) != chengdu.evaluate(colour)
+
+        # Readable at 1280 wide without scrolling sideways: the table fits its column.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        assert page.evaluate("(() => { const t = document.querySelector('#rq-compare table'); return t.scrollWidth <= t.parentElement.clientWidth; })()")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
+
+        # The CSV download: ten rows, each 提及 with its citation.
+        with page.expect_download(timeout=WAIT_MS) as download:
+            page.locator("#rq-csv").click()
+        assert download.value.suggested_filename == "compare-经费包干制.csv"
+        saved = ARTIFACTS / "compare.csv"
+        download.value.save_as(saved)
+        header, *lines = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines()))
+        assert header == ["region", "mentioned", "quote", "citation"] and [line[0] for line in lines] == list(expected)
+        by_region = {line[0]: line for line in lines}
+        assert by_region["成都市"][1:3] == ["提及", expected["成都市"].citation.quote] and " chengdu-02 " in by_region["成都市"][3]
+        assert by_region["北京城市副中心"][1] == "未提及"
+
+        # A blank topic gets a notice; the table stays.
+        page.fill("#rq-topic textarea", "   ")
+        page.keyboard.press("Enter")
+        page.locator("#rq-compare-notice .rq-notice").wait_for(state="visible", timeout=WAIT_MS)
+        assert "请输入一个主题" in page.inner_text("#rq-compare-notice") and rows.count() == 10
+
+        # The English toggle relabels the tab, the table and the buttons.
+        page.get_by_text("English", exact=True).click()
+        for selector, text in (("#rq-coverage", "pilots mention"), ("#rq-compare", "Not mentioned"), ("#rq-compare-tab-button", "Compare"), ("#rq-csv", "Download CSV")):
+            page.wait_for_function(f"document.querySelector('{selector}').innerText.includes('{text}')", timeout=WAIT_MS)
+        assert outside == [], f"the page fetched from outside the app: {outside[:5]}"
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def documents_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over three small sample documents (HTML, Word, PDF), indexed with the fake embedder."""
+    home = tmp_path_factory.mktemp("documents")
+    (home / "seeds").mkdir()
+    for name in ("notice.html", "notice.docx", "measures.pdf"):
+        shutil.copy(SAMPLES / name, home / "seeds" / name)
+    project = Project(Settings.from_env(home=home), embedder=FakeEmbedder())
+    project.build()
+    demo = build_app(ChatService(project, FeedbackLog(home / "feedback")))
+    url = launch(demo, port=_free_port())
+    yield url
+    demo.close()
+
+
+def test_document_filter(browser, documents_app):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(documents_app)
+        page.wait_for_selector("#rq-question textarea", timeout=WAIT_MS)
+        page.locator("#rq-options").click()
+        page.locator("#rq-doc input").click()
+        options = page.locator("[role=listbox] [role=option]")
+        options.first.wait_for(state="visible", timeout=WAIT_MS)
+        assert [options.nth(i).inner_text().replace("✓", "").strip() for i in range(options.count())] == [
+            "全部文件", "示范市科技成果转化管理办法", "示范市人民政府办公厅关于加快科技成果转化的实施意见", "示范省人民政府关于支持科技型企业发展的通知",
+        ]
+        options.filter(has_text="示范市科技成果转化管理办法").click()
+        answer = _ask(page, "作价投资奖励比例", 0)
+        titles = answer.locator(".rq-cites .rq-doc").all_inner_texts()
+        assert titles and set(titles) == {"《示范市科技成果转化管理办法》"}
+        page.screenshot(path=str(ARTIFACTS / "doc_filter.png"), full_page=True)
     finally:
         context.close()

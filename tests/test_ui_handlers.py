@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from reformqa.chat import ChatService, Session
 from reformqa.contract import answer_to_json
 from reformqa.feedback import FEEDBACK_FILE, Feedback, FeedbackLog, index_version
 from reformqa.followup import REGION, TOPIC, follow_up
 from reformqa.project import Project
 from reformqa.records import Answer, Citation, Clause, Hit, Span
 from reformqa.render import answer_html, escape, find_words, passage, question_html, sources_html
-from reformqa.ui import ChatService, Session
 
 NASTY = "<script>alert('x')</script> **bold** $$x^2$$ `code` [link](http://a.b) {{tpl}} ${tpl} a_b_c # | ~ \\"
 
@@ -283,7 +283,7 @@ def test_ask_does_not_import_gradio_and_serve_has_its_options(repo: Path):
         f"result = CliRunner().invoke(main, ['ask', '--home', {str(repo)!r}, '寿县属于哪个试点？'])\n"
         "assert result.exit_code == 0, result.output\n"
         "assert 'gradio' not in sys.modules, 'reformqa ask imported gradio'\n"
-        "import reformqa.ui\n"
+        "import reformqa.chat, reformqa.ui\n"
         "assert 'gradio' not in sys.modules, 'importing reformqa.ui imported gradio'\n"
         "help = CliRunner().invoke(main, ['serve', '--help']).output\n"
         "assert all(word in help for word in ('--host', '--port', '--password', '127.0.0.1')), help\n"

@@ -159,13 +159,18 @@ def _cells(row: ComparisonRow) -> list[str]:
     return [row.region, MENTIONED if row.mentioned else NOT_MENTIONED, quote, where]
 
 
+def _safe(cell: str) -> str:
+    """A spreadsheet must not run a cell as a formula: = + - @ at the start are quoted."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+
+
 def to_csv(comparison: Comparison) -> str:
     """The table as CSV, one row a region, each with its citation."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["region", "mentioned", "quote", "citation"])
     for row in comparison.rows:
-        writer.writerow(_cells(row))
+        writer.writerow([_safe(cell) for cell in _cells(row)])
     return out.getvalue()
 
 

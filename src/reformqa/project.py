@@ -18,7 +18,7 @@ from typing import Any
 
 from .answer import DEFAULT_CALIBRATION, compose
 from .calibrate import fit_calibration
-from .compare import DEFAULT_MIN_MATCH, Comparison, compare, fit_min_match, pivot_terms
+from .compare import DEFAULT_MIN_MATCH, Comparison, ComparisonRow, compare, fit_min_match, pivot_terms
 from .embed import Embedder, embedder_id, make_embedder
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
 from .ingest import SEED_SUFFIXES, read_document
@@ -170,6 +170,9 @@ class Project:
             return compare(retriever, query, min_match=min_match)
         # An English topic shares no characters with the text: compare through the
         # document's own words for it, and say which words those were.
+        # Fewer than two real words ("football", "<b>x</b>") name no topic to pivot on.
+        if sum(1 for w in query.words if len(w) >= 3 and w.isalpha()) < 2:
+            return Comparison(text, tuple(ComparisonRow(r.name, False, None, 0.0, 0.0) for r in stored.regions))
         pivot = pivot_terms(retriever, query)
         table = compare(retriever, analyse(pivot, stored.gazetteer, stored.tokenizer, stored.other_places), min_match=min_match)
         return replace(table, topic=text, pivot=pivot)

@@ -1,4 +1,4 @@
-"""Answers as safe HTML for the chat UI: every character of a quote escaped, matched words marked.
+"""Answers and comparison tables as safe HTML for the UI: every character of a quote escaped, matched words marked.
 
 Nothing here changes a quoted character. Text goes through ``escape``, which
 turns HTML, Markdown and LaTeX syntax into character references, so a clause
@@ -14,42 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .compare import Comparison, ComparisonRow
 from .followup import REGION, Carry
 from .normalize import normalize, to_simplified
 from .records import Answer, Citation, Clause
+from .ui_text import TEXTS
 
-__all__ = ["LANGS", "TEXTS", "CSS", "COPY_JS", "header_html", "section_html", "Passage", "escape", "find_words", "passage", "answer_html", "sources_html", "question_html", "notice_html", "carry_html"]
+__all__ = ["Passage", "escape", "find_words", "passage", "answer_html", "sources_html", "question_html", "notice_html", "carry_html", "header_html", "section_html", "coverage_html", "compare_html"]
 
-LANGS = ("zh", "en")
-TEXTS: dict[str, dict[str, str]] = {
-    "zh": {
-        "title": "政策条款问答", "subtitle": "只引用文件原文，逐条注明出处；文件没有写的，直接说没有。",
-        "chat": "对话", "placeholder": "例如：无锡的科研经费怎么管理？（Enter 发送）", "send": "提问",
-        "examples": "示例问题", "options": "选项", "region": "限定试点", "all": "全部", "mode": "检索方式",
-        "sources": "来源", "sources_empty": "提问后，这里列出每条引文在原文中的位置。", "undo_carry": "不沿用，按原问题回答",
-        "copy": "复制", "preamble": "文件正文", "list_lead": "{n} 个试点有相关条款：", "nearest": "可能相关的条款：",
-        "chars": "原文第 {start}–{end} 字", "quote_at": "引文第 {start}–{end} 字",
-        "carry_topic": "沿用上一问的话题「{carried}」，改问：{question}", "carry_region": "沿用上一问的地区「{carried}」，实际提问：{question}",
-        "empty": "请输入一个问题，例如：合肥都市圈的科研人员可以获得多少比例的成果所有权？",
-        "too_long": "问题有 {n} 个字，请控制在 {max} 字以内，一次问一个问题。", "error": "无法回答：{message}",
-        "internal": "出了点问题，没能回答这个问题。请换个说法再试一次。", "not_found_gloss": "",
-        "modes": "完整（推荐）|混合|语义|关键词",
-    },
-    "en": {
-        "title": "Policy clause Q&A", "subtitle": "Quotes the documents word for word, with a citation for every quote; says so when they are silent.",
-        "chat": "Chat", "placeholder": "e.g. How is research funding managed in Wuxi? (Enter to send)", "send": "Ask",
-        "examples": "Example questions", "options": "Options", "region": "Pilot", "all": "All", "mode": "Retrieval",
-        "sources": "Sources", "sources_empty": "After a question, each quote is shown here in its place in the document.", "undo_carry": "Don't carry it over",
-        "copy": "Copy", "preamble": "Document text", "list_lead": "{n} pilots have a matching clause:", "nearest": "Possibly related clauses:",
-        "chars": "characters {start}–{end}", "quote_at": "quote at {start}–{end}",
-        "carry_topic": "Carried over the previous topic “{carried}”; asked: {question}", "carry_region": "Carried over the previous place “{carried}”; asked: {question}",
-        "empty": "Please type a question, e.g. What share of ownership can researchers in the Hefei metropolitan area get?",
-        "too_long": "The question has {n} characters; please keep it under {max}, one question at a time.", "error": "Cannot answer: {message}",
-        "internal": "Something went wrong and this question was not answered. Please try again or rephrase it.",
-        "not_found_gloss": "Not in the documents: no clause answers this question directly.",
-        "modes": "Full (recommended)|Hybrid|Dense|BM25",
-    },
-}
 # Character references for everything HTML, Markdown, LaTeX or a template could read as syntax.
 _ESCAPES = {ord(c): f"&#{ord(c)};" for c in "*_`$[]~\\#|{}:@!^=+-'\"\r"}
 _ESCAPES.update({ord("<"): "&lt;", ord(">"): "&gt;", ord("&"): "&amp;", ord("\n"): "&#10;"})
@@ -139,9 +111,14 @@ def passage(source: str | None, clauses: Sequence[Clause], clause: Clause) -> Pa
     return Passage(before, after)
 
 
+def _place(clause: Clause, t: Mapping[str, str]) -> str:
+    """Where in its document a clause sits: its region, else its headings (第二章 › 第三条), else the document's own text."""
+    return clause.region or " › ".join(clause.breadcrumb[1:]) or t["preamble"]
+
+
 def _where(citation: Citation, t: Mapping[str, str]) -> str:
     clause = citation.hit.clause
-    return f"{clause.region or t['preamble']} · 《{clause.doc_title}》 · {clause.clause_id}"
+    return f"{_place(clause, t)} · 《{clause.doc_title}》 · {clause.clause_id}"
 
 
 def _copy_button(text: str, t: Mapping[str, str]) -> str:
@@ -174,7 +151,7 @@ def _citation(citation: Citation, passages: Mapping[tuple[str, str], Passage], t
     clause = citation.hit.clause
     return (
         f'<details class="rq-cite"{" open" if open_ else ""}><summary><span class="rq-num">[{citation.rank}]</span> '
-        f'<span class="rq-region">{escape(clause.region or t["preamble"])}</span> · <span class="rq-id">{escape(clause.clause_id)}</span> · '
+        f'<span class="rq-region">{escape(_place(clause, t))}</span> · <span class="rq-id">{escape(clause.clause_id)}</span> · '
         f'<span class="rq-doc" title="{escape(clause.doc_title)}">《{escape(clause.doc_title)}》</span></summary>{_context(citation, passages, t)}</details>'
     )
 
@@ -199,7 +176,7 @@ def answer_html(answer: Answer, *, words: Sequence[str], passages: Mapping[tuple
         parts.append("</ul>")
     elif answer.list_question:
         parts.append(f'<div class="rq-lead">{escape(t["list_lead"].format(n=len(answer.citations)))}</div><ol class="rq-list">')
-        parts += [f'<li><span class="rq-region rq-colon">{escape(c.hit.clause.region or t["preamble"])}</span>{_quote(c, words, t)}</li>' for c in answer.citations]
+        parts += [f'<li><span class="rq-region rq-colon">{escape(_place(c.hit.clause, t))}</span>{_quote(c, words, t)}</li>' for c in answer.citations]
         parts.append("</ol>")
     elif answer.citations:
         parts.append(f'<div class="rq-quote">{_quote(answer.citations[0], words, t)}</div>')
@@ -245,80 +222,41 @@ def section_html(title: str) -> str:
     return f'<div class="rq-section">{escape(title)}</div>'
 
 
-# System font stacks only: nothing is fetched from a font CDN.
-CSS = """
-.gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
-#rq-top { align-items: center; }
-.rq-header h1 { font-size: 1.45rem; margin: 0 0 2px 0; font-weight: 650; }
-.rq-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 0.92rem; }
-#rq-lang { flex-grow: 0; }
-#rq-lang .wrap { flex-wrap: nowrap; gap: 6px; justify-content: flex-end; }
-.rq-answer, .rq-sources, .rq-asked { overflow-wrap: anywhere; word-break: normal; line-height: 1.7; }
-.rq-text, .rq-asked, .rq-context { white-space: pre-wrap; }
-.rq-quote { border-left: 3px solid var(--color-accent); background: var(--background-fill-secondary); padding: 6px 10px; border-radius: 4px; font-size: 1.04em; }
-.rq-answer mark.rq-hit, .rq-sources mark.rq-hit { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
-.rq-context mark.rq-span { background: #fef3c7; color: inherit; text-decoration: underline 2px #d97706; text-underline-offset: 3px; }
-.rq-ref { color: var(--color-accent); font-weight: 600; margin: 0 2px; }
-.rq-copy { font-size: 0.75rem; line-height: 1.2; padding: 1px 7px; margin-left: 6px; border: 1px solid var(--border-color-primary); border-radius: 4px; background: var(--background-fill-primary); color: var(--body-text-color-subdued); cursor: pointer; vertical-align: middle; }
-.rq-copy-src { display: none; }
-.rq-copy:hover { color: var(--body-text-color); border-color: var(--color-accent); }
-.rq-list { margin: 4px 0 4px 1.2em; padding: 0; }
-.rq-list li { margin: 4px 0; }
-.rq-list .rq-region { margin-right: 2px; }
-.rq-region { font-weight: 600; }
-.rq-colon::after { content: "："; }
-.rq-doc { display: inline-block; max-width: 15em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
-.rq-id { font-family: var(--font-mono); font-size: 0.92em; }
-.rq-dim .rq-text { color: var(--body-text-color-subdued); }
-.rq-none { font-weight: 600; margin-bottom: 4px; }
-.rq-lead { font-weight: 600; margin: 2px 0; }
-.rq-cites { margin-top: 8px; border-top: 1px solid var(--border-color-primary); padding-top: 4px; font-size: 0.9em; }
-details.rq-cite { margin: 3px 0; }
-details.rq-cite > summary { cursor: pointer; color: var(--body-text-color-subdued); }
-details.rq-cite[open] > summary { color: var(--body-text-color); }
-.rq-num { font-weight: 650; color: var(--color-accent); }
-.rq-context { margin: 4px 0 2px 0; padding: 6px 10px; background: var(--background-fill-secondary); border-radius: 4px; }
-.rq-near { color: var(--body-text-color-subdued); opacity: 0.9; }
-.rq-clause { color: var(--body-text-color); }
-.rq-meta { font-size: 0.8em; color: var(--body-text-color-subdued); }
-.rq-carry { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 4px; }
-.rq-notice { color: #b45309; font-size: 0.92em; padding: 2px 4px; }
-.rq-section { font-weight: 650; font-size: 1.05rem; margin: 2px 0 4px 0; }
-.rq-card { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 8px 10px; margin-bottom: 8px; background: var(--background-fill-primary); }
-.rq-card-quote { margin-bottom: 2px; }
-.rq-hint { color: var(--body-text-color-subdued); font-size: 0.92em; }
-#rq-sources { max-height: 640px; overflow-y: auto; }
-#rq-title .html-container, #rq-sources-title .html-container, #rq-sources .html-container, #rq-carry-bar .html-container, #rq-notice .html-container { padding-left: 0 !important; padding-right: 0 !important; }
-#rq-carry-row { align-items: center; gap: 8px; min-height: 0; }
-#rq-carry-row .rq-carry { margin: 0; }
-#rq-undo { font-size: 0.8rem; padding: 2px 10px; }
-#rq-examples button { font-size: 0.85rem; padding: 3px 8px; }
-#rq-chat .message-row .message { max-width: 100%; }
-"""
+def _coverage(comparison: Comparison, t: Mapping[str, str]) -> str:
+    """The line on top of the table: the core's own words in Chinese, the same facts in English."""
+    if not t["coverage"]:
+        return comparison.coverage
+    via = t["via"].format(pivot=comparison.pivot) if comparison.pivot else ""
+    names = ", ".join(comparison.mentioned) or t["none"]
+    return t["coverage"].format(n=len(comparison.mentioned), total=len(comparison.rows), topic=comparison.topic, via=via, names=names)
 
-# The copy buttons: copy the hidden verbatim text beside each label (navigator.clipboard,
-# or a textarea where the page is not a secure context, e.g. plain http on an intranet).
-COPY_JS = """
-() => {
-  const fallback = (text) => {
-    const area = document.createElement('textarea');
-    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
-    document.body.appendChild(area); area.select();
-    try { document.execCommand('copy'); } finally { area.remove(); }
-  };
-  document.addEventListener('click', (event) => {
-    const button = event.target.closest ? event.target.closest('button.rq-copy') : null;
-    if (!button) return;
-    event.preventDefault(); event.stopPropagation();
-    const source = button.querySelector('.rq-copy-src'), label = button.querySelector('.rq-copy-label');
-    const text = source ? source.textContent : '';
-    const done = () => {
-      if (!label || label.dataset.busy) return;
-      const old = label.textContent; label.dataset.busy = '1'; label.textContent = '✓';
-      setTimeout(() => { label.textContent = old; delete label.dataset.busy; }, 1200);
-    };
-    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, () => { fallback(text); done(); });
-    else { fallback(text); done(); }
-  }, true);
-}
-"""
+
+def _compare_row(row: ComparisonRow, words: Sequence[str], t: Mapping[str, str]) -> str:
+    state = "rq-yes" if row.mentioned else "rq-no"
+    badge = f'<span class="rq-badge {state}">{escape(t["mentioned" if row.mentioned else "not_mentioned"])}</span>'
+    cited = row.citation
+    if cited is None:
+        quote, source = f'<span class="rq-hint">{escape(t["no_clause"])}</span>', ""
+    else:
+        clause, text = cited.hit.clause, cited.quote
+        quote = f'<span class="rq-text">{_marked(text, find_words(text, words))}</span>'
+        # A region that does not mention the topic still shows its nearest words, marked as such.
+        quote = quote + _copy_button(f"「{text}」 —— {_where(cited, t)}", t) if row.mentioned else f'<span class="rq-nearest">{escape(t["nearest_quote"])}</span>{quote}'
+        source = f'<span class="rq-id">{escape(clause.clause_id)}</span><span class="rq-doc" title="{escape(clause.doc_title)}">《{escape(clause.doc_title)}》</span>'
+    return f'<tr class="{state}"><td class="rq-region">{escape(row.region)}</td><td>{badge}</td><td>{quote}</td><td class="rq-source">{source}</td></tr>'
+
+
+def coverage_html(comparison: Comparison | None, lang: str) -> str:
+    """The line on top of the comparison table: how many pilots mention the topic, and which."""
+    return f'<div class="rq-coverage">{escape(_coverage(comparison, TEXTS[lang]))}</div>' if comparison is not None else ""
+
+
+def compare_html(comparison: Comparison | None, *, words: Sequence[str], lang: str) -> str:
+    """The comparison table: one row a region, in document order, 未提及 rows muted."""
+    t = TEXTS[lang]
+    if comparison is None:
+        return f'<div class="rq-compare"><div class="rq-hint">{escape(t["compare_hint"])}</div></div>'
+    head = "".join(f"<th>{escape(t[key])}</th>" for key in ("col_region", "col_mentioned", "col_quote", "col_source"))
+    columns = '<colgroup><col class="rq-c-region"><col class="rq-c-state"><col class="rq-c-quote"><col class="rq-c-source"></colgroup>'
+    rows = "".join(_compare_row(row, words, t) for row in comparison.rows)
+    return f'<div class="rq-compare"><table class="rq-table rq-{lang}">{columns}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'

@@ -1,32 +1,25 @@
-"""The chat web UI (Gradio): cited, verbatim answers a person can check at a glance.
+"""The web UI (Gradio): cited, verbatim answers, and a topic compared across the pilots, a person can check at a glance.
 
-``ChatService`` holds the handlers and knows nothing of Gradio, so they are
-tested directly; ``build_app`` lays them out as a ``gr.Blocks`` app and
-``launch`` starts it offline: no analytics, no web fonts, no share link, the
-queue the only way in, and ``/ask`` the one documented API endpoint.
+The handlers live in ``chat.ChatService`` and know nothing of Gradio, so they
+are tested directly; ``build_app`` lays them out as a ``gr.Blocks`` app (a
+chat tab and a Compare tab) and ``launch`` starts it offline: no analytics,
+no web fonts, no share link, the queue the only way in, and ``/ask`` the one
+documented API endpoint.
 """
 
 from __future__ import annotations
 
 import hmac
-import logging
 import os
-import threading
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable
 from typing import Any
 
-from .contract import answer_to_json, error_to_json
-from .errors import ReformqaError
-from .feedback import FEEDBACK_FOLDER, Feedback, FeedbackLog, index_version
-from .followup import Carry, follow_up
-from .ingest import read_document
-from .project import Project
-from .query import analyse
-from .records import Answer, Clause
-from .render import COPY_JS, CSS, TEXTS, Passage, answer_html, carry_html, header_html, notice_html, passage, question_html, section_html, sources_html
-from .retrieve import MODES
-from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS
+from .chat import ChatService, CompareReply, Exchange, Reply, Session
+from .contract import error_to_json
+from .ratelimit import RateLimiter
+from .render import compare_html, header_html, section_html, sources_html
+from .settings import DEFAULT_TOP_K
+from .ui_text import COPY_JS, CSS, EXAMPLES, TEXTS, TOPICS
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "EXAMPLES", "Exchange", "Session", "Reply", "ChatService", "build_app", "launch"]
 
@@ -34,213 +27,24 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 CONCURRENCY = 4  # answering takes ~30 ms: a few workers keep the queue moving
 QUEUE_SIZE = 64  # beyond this, a request is told the queue is full instead of waiting
-MAX_EXCHANGES = 100  # a conversation keeps its latest questions; older ones scroll away
-EXAMPLES = (  # one of each kind of question the bot handles
-    "无锡的科研经费怎么管理？",
-    "合肥都市圈的科研人员可以获得多少比例的成果所有权？",
-    "寿县属于哪个试点？",
-    "深圳对科技成果转化收益分享有什么规定？",
-    "哪些试点实行首席科学家负责制？",
-    "Which pilots run a chief-scientist system?",
-    "合肥都市圈的科研人員可以獲得多少比例的成果所有權？",
-    "上海的人才政策是什么？",
-)
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One question and its answer, as the conversation keeps them."""
-
-    typed: str
-    carry: Carry | None
-    answer: Answer
-    words: tuple[str, ...]  # the question's content words, for highlighting
-    region: str
-    mode: str
-
-    @property
-    def asked(self) -> str:
-        return self.carry.question if self.carry else self.typed
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    """One person's conversation: what was asked, in which language it is shown."""
-
-    exchanges: tuple[Exchange, ...] = ()
-    lang: str = "zh"
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """Everything a handler changes on the page."""
-
-    session: Session
-    messages: list[dict[str, str]]
-    sources: str
-    carry: str  # the line saying what the last answer carried over ("" for none)
-    notice: str  # a friendly message under the input ("" for none)
-    question: str  # what the input box holds afterwards
-
-
-class ChatService:
-    """The UI's handlers over one project; thread-safe."""
-
-    def __init__(self, project: Project, feedback: FeedbackLog | None = None):
-        self.project = project
-        self.feedback = feedback or FeedbackLog(project.settings.home / FEEDBACK_FOLDER)
-        self._lock = threading.Lock()  # one question at a time through the retriever's caches
-        self._passages: dict[tuple[str, str], Passage] = {}
-        self._passages_of: Any = None  # the index the passages were computed for
-        self._sections: dict[tuple[str, str], list[Clause]] = {}
-        self._sources: dict[str, str | None] = {}
-
-    @property
-    def stored(self):
-        return self.project.retriever().stored
-
-    def regions(self) -> list[str]:
-        """The pilots, in document order, for the region filter."""
-        return [r.name for r in self.stored.regions]
-
-    def passages(self, answers: Iterable[Answer]) -> dict[tuple[str, str], Passage]:
-        """The cited clauses' neighbours in their sections, by (doc_id, clause_id)."""
-        cited = [c.hit.clause for answer in answers for c in answer.citations]
-        if not cited:
-            return {}
-        stored = self.stored
-        if self._passages_of is not stored:  # a new index: forget what the old one said
-            self._sections = {}
-            for clause in stored.clauses:
-                self._sections.setdefault((clause.doc_id, clause.section), []).append(clause)
-            self._sources, self._passages, self._passages_of = {}, {}, stored
-        for clause in cited:
-            key = (clause.doc_id, clause.clause_id)
-            if key not in self._passages:
-                if clause.doc_id not in self._sources:
-                    self._sources[clause.doc_id] = self._source(stored, clause.doc_id)
-                self._passages[key] = passage(self._sources[clause.doc_id], self._sections.get((clause.doc_id, clause.section), [clause]), clause)
-        return self._passages
-
-    def _source(self, stored: Any, doc_id: str) -> str | None:
-        """A document's text: from the index when it keeps it, else read from seeds/; None if unreadable."""
-        kept = getattr(stored, "documents", None)
-        if isinstance(kept, Mapping) and hasattr(kept.get(doc_id), "text"):
-            return kept[doc_id].text
-        seeds = self.project.settings.seeds_dir
-        for doc in stored.manifest.get("documents", []):
-            if doc.get("doc_id") == doc_id:
-                try:
-                    return read_document(seeds / doc["path"], seeds).text
-                except (OSError, ReformqaError, KeyError, ValueError):
-                    return None  # the clause is still shown, only without its neighbours
-        return None
-
-    def ask_json(self, question: str, k: int = DEFAULT_TOP_K, region: str = "", mode: str = "full") -> dict[str, Any]:
-        """The /ask endpoint: the JSON contract of `reformqa ask --json`, or its error object."""
-        text = question if isinstance(question, str) else ""
-        try:
-            with self._lock:
-                return answer_to_json(self.project.ask(question, k=int(k), region=region or None, mode=mode or "full"))
-        except ReformqaError as exc:
-            return error_to_json(text, str(exc))
-        except (TypeError, ValueError):
-            return error_to_json(text, f"k must be a whole number between 1 and 50, not {k!r}")
-        except Exception:  # a bug of ours: the caller gets a clear object, the log keeps the traceback
-            log.exception("/ask failed for %r", text)
-            return error_to_json(text, "internal error; the server log has the details")
-
-    def _answer(self, question: str, region: str, mode: str) -> tuple[Answer, tuple[str, ...]]:
-        with self._lock:
-            answer = self.project.ask(question, region=region or None, mode=mode if mode in MODES else "full")
-            stored = self.stored
-            words = analyse(answer.question, stored.gazetteer, stored.tokenizer, stored.other_places).words
-        return answer, tuple(words)
-
-    def render(self, session: Session, *, carry_line: bool = True, notice: str = "", question: str = "") -> Reply:
-        """The page for a session: every message, the latest answer's sources."""
-        lang, passages = session.lang, self.passages(ex.answer for ex in session.exchanges)
-        messages: list[dict[str, str]] = []
-        for ex in session.exchanges:
-            messages.append({"role": "user", "content": question_html(ex.typed)})
-            messages.append({"role": "assistant", "content": answer_html(ex.answer, words=ex.words, passages=passages, lang=lang, carry=ex.carry)})
-        last = session.exchanges[-1] if session.exchanges else None
-        sources = sources_html(last.answer if last else None, words=last.words if last else (), passages=passages, lang=lang)
-        carry = carry_html(last.carry, lang) if last and carry_line else ""
-        return Reply(session, messages, sources, carry, notice_html(notice), question)
-
-    def ask(self, question: str | None, session: Session, region: str = "", mode: str = "full", *, carry: bool = True) -> Reply:
-        """Answer a chat question; a question that cannot be asked gets a friendly notice instead."""
-        t = TEXTS[session.lang]
-        text = question if isinstance(question, str) else ""
-        if not text.strip():
-            return self.render(session, notice=t["empty"], carry_line=False)
-        if len(text.strip()) > MAX_QUESTION_CHARS:
-            return self.render(session, notice=t["too_long"].format(n=len(text.strip()), max=MAX_QUESTION_CHARS), question=text, carry_line=False)
-        try:
-            previous = session.exchanges[-1].asked if session.exchanges else None
-            found = follow_up(text, previous, self.stored.gazetteer, self.stored.other_places) if carry else None
-            if found is not None and len(found.question) > MAX_QUESTION_CHARS:
-                found = None
-            answer, words = self._answer(found.question if found else text.strip(), region, mode)
-        except ReformqaError as exc:
-            return self.render(session, notice=t["error"].format(message=exc), question=text, carry_line=False)
-        except Exception:  # a bug of ours: the page says so politely, the log keeps the traceback
-            log.exception("answering %r failed", text)
-            return self.render(session, notice=t["internal"], question=text, carry_line=False)
-        exchange = Exchange(text.strip(), found, answer, words, region or "", mode)
-        return self.render(replace(session, exchanges=(session.exchanges + (exchange,))[-MAX_EXCHANGES:]))
-
-    def undo_carry(self, session: Session, region: str = "", mode: str = "full") -> Reply:
-        """Answer the last question again as typed, without what it carried over."""
-        if not session.exchanges or session.exchanges[-1].carry is None:
-            return self.render(session)
-        last = session.exchanges[-1]
-        return self.ask(last.typed, replace(session, exchanges=session.exchanges[:-1]), region, mode, carry=False)
-
-    def like(self, session: Session, message_index: int | list[int] | tuple[int, ...], liked: bool | str) -> str:
-        """Log a like or dislike of the answer at this chat position; its time, or "" if nothing was logged."""
-        index = message_index[0] if isinstance(message_index, (list, tuple)) else message_index
-        if not isinstance(index, int) or not 0 <= index // 2 < len(session.exchanges):
-            return ""
-        ex = session.exchanges[index // 2]
-        record = Feedback(
-            liked=liked is True or liked == "Like",
-            question=ex.typed,
-            asked=ex.asked,
-            answerable=ex.answer.answerable,
-            clause_ids=tuple(c.hit.clause.clause_id for c in ex.answer.citations),
-            index=index_version(self.stored.manifest),
-            region=ex.region,
-            mode=ex.mode,
-        )
-        try:
-            self.feedback.append(record)
-        except OSError:
-            log.exception("could not write %s", self.feedback.path)
-            return ""
-        return record.time
-
-    def clear(self, session: Session) -> Reply:
-        """Start a new conversation, in the same language."""
-        return self.render(Session(lang=session.lang))
-
-    def relabel(self, session: Session, lang: str) -> Reply:
-        """Show the conversation in another language."""
-        return self.render(replace(session, lang=lang if lang in TEXTS else "zh"))
+EXPORT_CACHE = (3600, 86400)  # Gradio's copies of the downloads: swept hourly, kept a day
 
 
 def _import_gradio():
     # Set before Gradio is imported: it reads the variable at import time.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    # Gradio keeps 10,000 queue events for its monitoring dashboard and summarises them
+    # after every event, monitoring off or not: server memory grew and throughput fell
+    # by a third under load (bench/load.py, docs/reliability.md).
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000000")
     import gradio as gr
 
     return gr
 
 
 def build_app(service: ChatService):
-    """The Blocks app: chat column, sources panel, options; `/ask` the only API endpoint."""
+    """The Blocks app: a chat tab (chat, sources, options) and a Compare tab; `/ask` the only API endpoint."""
     gr = _import_gradio()
     t = TEXTS["zh"]
     private = {"api_visibility": "private"}  # the UI's own events: not API, not callable by clients
@@ -251,43 +55,81 @@ def build_app(service: ChatService):
     def region_choices(lang: str) -> list[tuple[str, str]]:
         return [(TEXTS[lang]["all"], "")] + [(name, name) for name in service.regions()]
 
-    with gr.Blocks(title="政策条款问答 · reformqa", analytics_enabled=False) as demo:
+    def doc_choices(lang: str) -> list[tuple[str, str]]:
+        return [(TEXTS[lang]["all_docs"], "")] + service.documents()
+
+    with gr.Blocks(title="政策条款问答 · reformqa", analytics_enabled=False, delete_cache=EXPORT_CACHE) as demo:
         session = gr.State(Session())
+        shown_table = gr.State(None)  # the Compare tab's latest Comparison, to show it again in another language
         with gr.Row(elem_id="rq-top"):
             header = gr.HTML(header_html("zh"), elem_id="rq-title")
             lang = gr.Radio([("中文", "zh"), ("English", "en")], value="zh", show_label=False, container=False, scale=0, min_width=230, elem_id="rq-lang")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
-                chatbot = gr.Chatbot(
-                    label=t["chat"], show_label=False, elem_id="rq-chat", height=460, latex_delimiters=[], sanitize_html=True, buttons=[],
-                    feedback_options=("Like", "Dislike"), layout="bubble", placeholder=None, autoscroll=True,
-                )
-                with gr.Row(elem_id="rq-carry-row", equal_height=True):
-                    carry = gr.HTML("", elem_id="rq-carry-bar")
-                    undo = gr.Button(t["undo_carry"], visible=False, size="sm", variant="secondary", scale=0, min_width=150, elem_id="rq-undo")
-                with gr.Row(elem_id="rq-input-row"):
-                    question = gr.Textbox(show_label=False, placeholder=t["placeholder"], lines=1, max_lines=4, scale=5, elem_id="rq-question", autofocus=True)
-                    send = gr.Button(t["send"], variant="primary", scale=0, min_width=96, elem_id="rq-send")
-                notice = gr.HTML("", elem_id="rq-notice")
-                examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES], label=t["examples"], samples_per_page=len(EXAMPLES), elem_id="rq-examples")
-            with gr.Column(scale=2, min_width=340):
-                sources_title = gr.HTML(section_html(t["sources"]), elem_id="rq-sources-title")
-                sources = gr.HTML(sources_html(None, words=(), passages={}, lang="zh"), elem_id="rq-sources")
-                with gr.Accordion(t["options"], open=False, elem_id="rq-options") as options:
-                    region = gr.Dropdown(region_choices("zh"), value="", label=t["region"], elem_id="rq-region")
-                    mode = gr.Radio(mode_choices("zh"), value="full", label=t["mode"], elem_id="rq-mode")
+        with gr.Tabs(elem_id="rq-tabs"):
+            with gr.Tab(t["tab_chat"], id="chat", elem_id="rq-chat-tab") as chat_tab:
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=420):
+                        chatbot = gr.Chatbot(
+                            label=t["chat"], show_label=False, elem_id="rq-chat", height=460, latex_delimiters=[], sanitize_html=True, buttons=[],
+                            feedback_options=("Like", "Dislike"), layout="bubble", placeholder=None, autoscroll=True,
+                        )
+                        with gr.Row(elem_id="rq-carry-row", equal_height=True):
+                            carry = gr.HTML("", elem_id="rq-carry-bar")
+                            undo = gr.Button(t["undo_carry"], visible=False, size="sm", variant="secondary", scale=0, min_width=150, elem_id="rq-undo")
+                        with gr.Row(elem_id="rq-input-row"):
+                            question = gr.Textbox(show_label=False, placeholder=t["placeholder"], lines=1, max_lines=4, scale=5, elem_id="rq-question", autofocus=True)
+                            send = gr.Button(t["send"], variant="primary", scale=0, min_width=96, elem_id="rq-send")
+                        notice = gr.HTML("", elem_id="rq-notice")
+                        examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES], label=t["examples"], samples_per_page=len(EXAMPLES), elem_id="rq-examples")
+                    with gr.Column(scale=2, min_width=340):
+                        sources_title = gr.HTML(section_html(t["sources"]), elem_id="rq-sources-title")
+                        sources = gr.HTML(sources_html(None, words=(), passages={}, lang="zh"), elem_id="rq-sources")
+                        with gr.Accordion(t["options"], open=False, elem_id="rq-options") as options:
+                            region = gr.Dropdown(region_choices("zh"), value="", label=t["region"], elem_id="rq-region")
+                            # One document: nothing to choose, so the filter stays out of the way.
+                            documents = doc_choices("zh")
+                            doc = gr.Dropdown(documents, value="", label=t["doc"], visible=len(documents) > 2, elem_id="rq-doc")
+                            mode = gr.Radio(mode_choices("zh"), value="full", label=t["mode"], elem_id="rq-mode")
+            with gr.Tab(t["tab_compare"], id="compare", elem_id="rq-compare-tab") as compare_tab:
+                with gr.Row(elem_id="rq-topic-row"):
+                    topic = gr.Textbox(show_label=False, placeholder=t["topic_placeholder"], lines=1, max_lines=2, scale=5, elem_id="rq-topic")
+                    compare_button = gr.Button(t["compare"], variant="primary", scale=0, min_width=96, elem_id="rq-compare-send")
+                compare_notice = gr.HTML("", elem_id="rq-compare-notice")
+                topics = gr.Dataset(components=[topic], samples=[[x] for x in TOPICS], label=t["topics"], samples_per_page=len(TOPICS), elem_id="rq-topics")
+                with gr.Row(elem_id="rq-table-bar", equal_height=True):
+                    coverage = gr.HTML("", elem_id="rq-coverage")
+                    csv_button = gr.DownloadButton(t["download_csv"], interactive=False, size="sm", scale=0, min_width=120, elem_id="rq-csv")
+                    md_button = gr.DownloadButton(t["download_md"], interactive=False, size="sm", scale=0, min_width=150, elem_id="rq-md")
+                table = gr.HTML(compare_html(None, words=(), lang="zh"), elem_id="rq-compare")
 
         page = [session, chatbot, sources, carry, undo, notice, question]
+        compare_page = [shown_table, coverage, table, compare_notice, topic, csv_button, md_button]
 
         def show(reply: Reply) -> list[Any]:
             undo_button = gr.update(visible=bool(reply.carry), value=TEXTS[reply.session.lang]["undo_carry"])
             return [reply.session, reply.messages, reply.sources, reply.carry, undo_button, reply.notice, reply.question]
 
-        def on_ask(text: str, state: Session, region_name: str, mode_name: str) -> list[Any]:
-            return show(service.ask(text, state, region_name, mode_name))
+        def show_table(reply: CompareReply) -> list[Any]:
+            keep = reply.exports is None  # a notice or a relabelling: the buttons keep the files they have
+            downloads = [gr.update()] * 2 if keep else [gr.update(value=str(path), interactive=True) for path in reply.exports]
+            return [reply.comparison, reply.coverage, reply.table, reply.notice, reply.topic, *downloads]
 
-        def on_undo(state: Session, region_name: str, mode_name: str) -> list[Any]:
-            return show(service.undo_carry(state, region_name, mode_name))
+        limiter = RateLimiter.from_settings(service.project.settings)  # per session and per address: see ratelimit.py
+
+        def on_ask(text: str, state: Session, region_name: str, mode_name: str, doc_id: str, request: Any = None) -> list[Any]:
+            if refused := limiter.refusal(request, state.lang):  # too many questions: a notice instead of an answer
+                return show(service.render(state, notice=refused, question=text, carry_line=False))
+            return show(service.ask(text, state, region_name, mode_name, doc_id))
+
+        def on_compare(text: str, previous: Any, lang_name: str, request: Any = None) -> list[Any]:
+            if refused := limiter.refusal(request, lang_name):  # a comparison costs what a question costs
+                return show_table(service.compare_view(previous, lang_name, notice=refused, topic=text))
+            return show_table(service.compare(text, lang_name, previous))
+
+        on_ask.__annotations__["request"] = gr.Request  # Gradio passes the request by annotation
+        on_compare.__annotations__["request"] = gr.Request
+
+        def on_undo(state: Session, region_name: str, mode_name: str, doc_id: str) -> list[Any]:
+            return show(service.undo_carry(state, region_name, mode_name, doc_id))
 
         def on_like(state: Session, data) -> None:
             if service.like(state, data.index, data.liked):
@@ -297,31 +139,61 @@ def build_app(service: ChatService):
 
         on_like.__annotations__["data"] = gr.LikeData  # Gradio passes event data by annotation
 
-        def on_lang(state: Session, lang_name: str, text: str) -> list[Any]:
+        def on_lang(state: Session, lang_name: str, text: str, previous: Any, topic_text: str) -> list[Any]:
             tl = TEXTS[lang_name]
             shown = show(service.relabel(state, lang_name))
             shown[-1] = gr.update(value=text, placeholder=tl["placeholder"])  # keep what is being typed
-            return shown + [
+            compared = show_table(service.compare_view(previous, lang_name))[:4]  # the downloads keep their files
+            return shown + compared + [
+                gr.update(value=topic_text, placeholder=tl["topic_placeholder"]),
                 header_html(lang_name), section_html(tl["sources"]), gr.update(value=tl["send"]), gr.update(label=tl["examples"]),
                 gr.update(label=tl["options"]), gr.update(label=tl["region"], choices=region_choices(lang_name)),
-                gr.update(label=tl["mode"], choices=mode_choices(lang_name)),
+                gr.update(label=tl["doc"], choices=doc_choices(lang_name)), gr.update(label=tl["mode"], choices=mode_choices(lang_name)),
+                gr.update(label=tl["tab_chat"]), gr.update(label=tl["tab_compare"]), gr.update(value=tl["compare"]), gr.update(label=tl["topics"]),
+                gr.update(label=tl["download_csv"]), gr.update(label=tl["download_md"]),
             ]
 
-        inputs = [question, session, region, mode]
+        def on_load(lang_name: str) -> Any:
+            # Documents added while the server runs (reformqa add) appear at the next page load.
+            choices = doc_choices(lang_name)
+            return gr.update(choices=choices, visible=len(choices) > 2)
+
+        inputs = [question, session, region, mode, doc]
         question.submit(on_ask, inputs, page, **private)
         send.click(on_ask, inputs, page, **private)
         examples.click(lambda sample: sample[0], [examples], [question], **private).then(on_ask, inputs, page, **private)
-        undo.click(on_undo, [session, region, mode], page, **private)
+        undo.click(on_undo, [session, region, mode, doc], page, **private)
         chatbot.clear(lambda state: show(service.clear(state)), [session], page, **private)  # the chat's own trash button
         chatbot.like(on_like, [session], None, **private)
-        lang.change(on_lang, [session, lang, question], page + [header, sources_title, send, examples, options, region, mode], **private)
+        compare_inputs = [topic, shown_table, lang]
+        topic.submit(on_compare, compare_inputs, compare_page, **private)
+        compare_button.click(on_compare, compare_inputs, compare_page, **private)
+        topics.click(lambda sample: sample[0], [topics], [topic], **private).then(on_compare, compare_inputs, compare_page, **private)
+        relabelled = [header, sources_title, send, examples, options, region, doc, mode, chat_tab, compare_tab, compare_button, topics, csv_button, md_button]
+        lang.change(on_lang, [session, lang, question, shown_table, topic], page + compare_page[:5] + relabelled, **private)
+        demo.load(on_load, [lang], [doc], **private)
 
-        def ask(question: str, k: int = DEFAULT_TOP_K, region: str = "", mode: str = "full") -> dict:
+        def ask(question: str, k: int = DEFAULT_TOP_K, region: str = "", mode: str = "full", request: Any = None) -> dict:
             """Answer one question by quoting the clauses that answer it; the JSON contract of `reformqa ask --json`."""
+            if refused := limiter.refusal(request, "en"):  # too many questions: the error object, not an answer
+                return error_to_json(question if isinstance(question, str) else "", refused)
             return service.ask_json(question, k, region, mode)
 
+        ask.__annotations__["request"] = gr.Request  # not an API parameter: Gradio passes it
         gr.api(ask, api_name="ask")
     return demo
+
+
+def _unknown_endpoint_error() -> type[Exception]:
+    from gradio.route_utils import FnIndexInferError
+
+    return FnIndexInferError
+
+
+def _not_found(request: Any, exc: Exception) -> Any:
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse({"detail": "Not Found"}, status_code=404)
 
 
 def launch(demo: Any, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, password: str | None = None, quiet: bool = True) -> str:
@@ -343,6 +215,10 @@ def launch(demo: Any, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pas
         share=False, prevent_thread_lock=True, quiet=quiet, show_error=False, enable_monitoring=False, mcp_server=False,
         ssr_mode=False, pwa=False, footer_links=["api"], run_history=False, max_file_size="1mb",
         theme=theme, css=CSS, js=COPY_JS,
-        app_kwargs={"openapi_url": None, "docs_url": None, "redoc_url": None},  # FastAPI's own route list: not ours to publish
+        app_kwargs={
+            "openapi_url": None, "docs_url": None, "redoc_url": None,  # FastAPI's own route list: not ours to publish
+            # An unknown endpoint is a 404, not a 500 with a traceback in the log.
+            "exception_handlers": {_unknown_endpoint_error(): _not_found},
+        },
     )
     return url
