@@ -128,13 +128,19 @@ def section_headings(document: Document) -> list[tuple[int, int]]:
 
 
 def region_of_heading(headings: list[str]) -> dict[str, str]:
-    """Name each section's region: the heading less the suffix all headings share."""
+    """Name each section's region: the heading less the suffix most headings share.
+
+    Most, not all: one odd heading (补充说明) must not cost every pilot its region;
+    it simply gets none.
+    """
     if len(headings) < 2:
         return {}
-    suffix = os.path.commonprefix([h[::-1] for h in headings])[::-1]
-    if len(suffix) < 2:
+    suffixes = {h[-n:] for h in headings for n in range(2, len(h) - 1)}
+    common = [s for s in suffixes if 3 * sum(h.endswith(s) for h in headings) >= 2 * len(headings) and sum(h.endswith(s) for h in headings) >= 2]
+    if not common:
         return {}
-    return {h: h[: -len(suffix)] for h in headings if len(h) - len(suffix) >= 2}
+    suffix = max(common, key=len)
+    return {h: h[: -len(suffix)] for h in headings if h.endswith(suffix) and len(h) - len(suffix) >= 2}
 
 
 class _Outline:

@@ -31,6 +31,7 @@ class Settings:
     threads: int = DEFAULT_THREADS
     query_prefix: str | None = None
     passage_prefix: str | None = None
+    rate: str | None = None  # the web UI's limit per client, e.g. "20/min" or "off"; unset or blank: ratelimit.DEFAULT_RATE
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -42,6 +43,7 @@ class Settings:
             threads=int(env.get("REFORMQA_THREADS", DEFAULT_THREADS)),
             query_prefix=env.get("REFORMQA_QUERY_PREFIX"),
             passage_prefix=env.get("REFORMQA_PASSAGE_PREFIX"),
+            rate=env.get("REFORMQA_RATE"),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "home" in given:
