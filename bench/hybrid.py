@@ -98,6 +98,7 @@ def hybrid(n: int, vectors, bm25, fragments, regions: np.ndarray, frags: np.ndar
     else:
         span_vectors, span_owner = np.zeros((0, fragment_vectors.shape[1]), np.float32), np.zeros(0, np.int64)
     out["core_bounded"] = core_bounded
+    out["spans_memory_mapped"] = isinstance(seed.span_vectors, np.memmap)  # how read_index holds spans.npy
     out["span_vectors_in_shipped"] = core_bounded or with_spans
     # Every other field (regions, gazetteer, tokenizer, calibration, places, documents) is the seed index's own.
     stored = dataclasses.replace(seed, path=REPO / "bench" / "synthetic", manifest={}, clauses=clauses, vectors=vectors, bm25=bm25,
