@@ -14,7 +14,7 @@ from reformqa import index as index_module
 from reformqa.embed import Embedder, embedder_id
 from reformqa.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from reformqa.index import FORMAT_VERSION, read_index
-from reformqa.ingest import corpus_hash, read_seeds
+from reformqa.ingest import seeds_hash
 from reformqa.project import Project
 from reformqa.settings import Settings
 
@@ -37,7 +37,8 @@ def _documented_files() -> list[str]:
 
 
 def _hash(home: Path) -> str:
-    return corpus_hash(read_seeds(home / "seeds").documents)
+    """The hash an index records for the seeds now in home: every seed file's bytes."""
+    return seeds_hash(home / "seeds")
 
 
 @pytest.fixture(scope="module")

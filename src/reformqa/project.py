@@ -21,7 +21,7 @@ from .calibrate import fit_calibration
 from .compare import DEFAULT_MIN_MATCH, Comparison, ComparisonRow, compare, fit_min_match, pivot_terms
 from .embed import Embedder, embedder_id, make_embedder
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
-from .ingest import SEED_SUFFIXES, read_document
+from .ingest import SEED_SUFFIXES, read_document, seeds_hash
 from .index import index_lock, load_corpus, read_index, replace_folder, write_index
 from .normalize import normalize
 from .query import analyse, check_question
@@ -147,7 +147,8 @@ class Project:
         if self._retriever is None:
             corpus_hash = None
             if self.settings.seeds_dir.is_dir():
-                corpus_hash = load_corpus(self.settings.seeds_dir).hash
+                # Hash the files, not the chunked corpus: 0.2 ms instead of 180 (bench/).
+                corpus_hash = seeds_hash(self.settings.seeds_dir)
             try:
                 stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
             except (IndexMissing, IndexMismatch) as exc:
