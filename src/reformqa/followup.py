@@ -9,11 +9,10 @@ previous question's place is put where the pronoun was. What was carried is a
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .normalize import normalize, to_simplified
+from .normalize import fold, normalize
 from .query import other_places as query_places
 from .regions import Gazetteer
 
@@ -52,25 +51,12 @@ class Carry:
     regions: tuple[str, ...]  # the regions the asked question is about
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
-    """The matching form of each character, and which original character it came from."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        for out in unicodedata.normalize("NFKC", ch).lower():
-            chars.append(out)
-            origin.append(i)
-    folded = "".join(chars)
-    simplified = to_simplified(folded)
-    return (simplified if len(simplified) == len(folded) else folded), origin
-
-
 def locate_places(text: str, gazetteer: Gazetteer, other_places: Sequence[str] = ()) -> list[tuple[int, int, str]]:
     """Where the text names a place: (start, end, region), offsets into the text as typed.
 
     A place no pilot covers (from ``other_places``) is found too, with region "".
     """
-    folded, origin = _fold(text)
+    folded, origin = fold(text)
     normalized = normalize(text)
     terms = [(term, region) for region, term in gazetteer.find(normalized)]
     terms += [(place, "") for place in query_places(normalized, list(other_places))]

@@ -12,7 +12,7 @@ import unicodedata
 import warnings
 from functools import lru_cache
 
-__all__ = ["normalize", "to_simplified", "has_cjk", "cjk_ratio"]
+__all__ = ["normalize", "to_simplified", "fold", "has_cjk", "cjk_ratio"]
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
@@ -76,3 +76,19 @@ def cjk_ratio(text: str) -> float:
     if not chars:
         return 0.0
     return sum(1 for c in chars if _CJK.match(c)) / len(chars)
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """NFKC, lower-case, simplified text, and for each of its characters the original index.
+
+    Highlighting and follow-up rules match on this form and map back to what was typed.
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for out in unicodedata.normalize("NFKC", ch).lower():
+            chars.append(out)
+            origin.append(i)
+    folded = "".join(chars)
+    simplified = to_simplified(folded)
+    return (simplified if len(simplified) == len(folded) else folded), origin

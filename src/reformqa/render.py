@@ -9,14 +9,13 @@ back onto the original characters, which are then wrapped, never rewritten.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .compare import Comparison, ComparisonRow
 from .followup import REGION, Carry
-from .normalize import normalize, to_simplified
+from .normalize import fold, normalize
 from .records import Answer, Citation, Clause
 from .ui_text import TEXTS
 
@@ -37,15 +36,7 @@ def escape(text: str) -> str:
 
 def _alignment(text: str) -> tuple[str, list[int], list[int]]:
     """normalize(text), and for each of its characters the original span it stands for."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        for out in unicodedata.normalize("NFKC", ch).lower():
-            chars.append(out)
-            origin.append(i)
-    folded = "".join(chars)
-    simplified = to_simplified(folded)
-    folded = simplified if len(simplified) == len(folded) else folded
+    folded, origin = fold(text)
     norm = normalize(text)
     starts, ends = [0] * len(norm), [0] * len(norm)
     # 百分之七十 -> 70%: a rewritten run maps onto the whole original run.
