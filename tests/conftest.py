@@ -22,9 +22,11 @@ os.environ.setdefault("REFORMQA_THREADS", "1")
 
 import pytest  # noqa: E402
 
-from reformqa.chunk import chunk  # noqa: E402
+from reformqa.corpus import (
+    chunk,  # noqa: E402
+    read_seeds,  # noqa: E402
+)
 from reformqa.errors import IndexMismatch, IndexMissing  # noqa: E402
-from reformqa.ingest import read_seeds  # noqa: E402
 from reformqa.project import Project  # noqa: E402
 from reformqa.records import Clause, Document  # noqa: E402
 from reformqa.settings import Settings  # noqa: E402

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reformqa.chunk import chunk, region_of_heading, section_headings
-from reformqa.ingest import read_document
+from reformqa.corpus import chunk, read_document
+from reformqa.corpus.structure import region_of_heading, section_headings
 from reformqa.records import Clause, Document
 
 PILOTS = ("北京城市副中心", "苏南重点城市", "杭甬温", "合肥都市圈", "福厦泉", "郑州市", "长株潭", "粤港澳大湾区内地九市", "重庆市", "成都市")

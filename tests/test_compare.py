@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from reformqa.compare import term_match, to_csv, to_json, to_markdown, word_match
-from reformqa.questions import load_topics
+from reformqa.answer import term_match, to_csv, to_json, to_markdown, word_match
+from reformqa.evaluation import load_topics
 
 
 def test_term_match_counts_near_synonyms_in_order():
@@ -94,7 +94,7 @@ def test_cli_compare_writes_csv_and_markdown(repo, tmp_path):
 
 
 def test_eval_scores_the_cells_per_topic_and_region(project, repo):
-    from reformqa.compare_eval import evaluate_topics, render_topics
+    from reformqa.evaluation import evaluate_topics, render_topics
 
     topics = load_topics(repo / "eval" / "compare_topics.jsonl")[:2]
     result = evaluate_topics(project, topics)

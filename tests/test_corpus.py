@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from fakes import FakeEmbedder
 
-from reformqa.chunk import chunk
+from reformqa.corpus import chunk, read_seeds
 from reformqa.errors import InvalidQuestion, SeedError
-from reformqa.index import read_index
-from reformqa.ingest import read_seeds
 from reformqa.project import Project
+from reformqa.search import read_index
 from reformqa.settings import Settings
 
 SAMPLES = Path(__file__).resolve().parent / "samples"

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reformqa.embed import embedder_id, make_embedder
 from reformqa.errors import EmbedderError
 from reformqa.project import Project
+from reformqa.search import embedder_id, make_embedder
 from reformqa.settings import Settings
 
 

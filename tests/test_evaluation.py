@@ -18,21 +18,22 @@ from click.testing import CliRunner
 from reformqa.cli import main
 from reformqa.errors import MissingDependency
 from reformqa.evaluation import (
+    GoldQuestion,
     Observed,
     assemble_run,
     clause_key,
+    compare_runs,
     load_run,
     relevant_clauses,
-    require,
+    render_comparison,
     save_run,
     score_questions,
     summarize,
     threshold_sweep,
+    write_report,
 )
-from reformqa.questions import GoldQuestion
-from reformqa.significance import compare_runs
+from reformqa.evaluation.metrics import require
 from reformqa.records import Clause
-from reformqa.report import render_comparison, write_report
 
 pytest.importorskip("ranx")
 pytest.importorskip("matplotlib")

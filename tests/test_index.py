@@ -8,14 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from fakes import FailingEmbedder, FakeEmbedder
-from reformqa import index as index_module
-from reformqa.embed import Embedder, embedder_id
+
+from reformqa.corpus import seeds_hash
 from reformqa.errors import IndexCorrupt, IndexMismatch, IndexMissing
-from reformqa.index import FORMAT_VERSION, read_index
-from reformqa.ingest import seeds_hash
 from reformqa.project import Project
+from reformqa.search import FORMAT_VERSION, Embedder, embedder_id, read_index
+from reformqa.search import store as index_module
 from reformqa.settings import Settings
 
 SEED = "000_53bf4c69e74c688e.txt"

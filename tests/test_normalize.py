@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reformqa.normalize import cjk_ratio, has_cjk, normalize, to_simplified
-from reformqa.tokenize import STOPWORDS, Tokenizer, corpus_terms
+from reformqa.search import STOPWORDS, Tokenizer, corpus_terms
 
 
 @pytest.mark.parametrize(

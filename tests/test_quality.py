@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reformqa.questions import GoldQuestion, load_questions
+from reformqa.evaluation import GoldQuestion, load_questions
 
 MIN_TOP_HIT = 0.90  # answerable, non-list: the top citation holds a gold span
 MIN_ABSTAIN = 0.80  # unanswerable: the bot says the documents do not answer

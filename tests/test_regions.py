@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from reformqa.chunk import REGION_SLUGS
+from reformqa.answer import analyse
+from reformqa.corpus import REGION_SLUGS, Gazetteer, build_regions, national_places, scope_places
 from reformqa.normalize import normalize
-from reformqa.query import analyse
-from reformqa.regions import Gazetteer, build_regions, national_places, scope_places
-from reformqa.tokenize import Tokenizer
+from reformqa.search import Tokenizer
 
 GBA = "粤港澳大湾区内地九市"
 

@@ -12,16 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
+from fakes import FakeEmbedder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reformqa.errors import InvalidQuestion
-from reformqa.index import read_index
 from reformqa.project import Project
 from reformqa.records import Answer
+from reformqa.search import read_index
 from reformqa.settings import Settings
-
-from fakes import FakeEmbedder
 
 NASTY = [
     "", " ", "\n\t", "？", "。。。", "x" * 100_000, "\x00\x01\x1b[31m", "😀🚀", "合肥 hefei 合肥",

@@ -20,16 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from reformqa.errors import ReformqaError
-from reformqa.feedback import FEEDBACK_FILE, Feedback, FeedbackLog
-from reformqa.project import Project
-from reformqa.ratelimit import DEFAULT_RATE, HOST_SHARE, PRUNE_EVERY, Rate, RateLimiter, parse_rate
-from reformqa.settings import Settings
-from reformqa.ui import DEFAULT_HOST, ChatService, build_app, launch
-
 from conftest import SEED_NAME
 from test_ui_api import free_port  # the launching helper of the API tests
+
+from reformqa.errors import ReformqaError
+from reformqa.project import Project
+from reformqa.settings import Settings
+from reformqa.web import DEFAULT_HOST, ChatService, build_app, launch
+from reformqa.web.feedback import FEEDBACK_FILE, Feedback, FeedbackLog
+from reformqa.web.ratelimit import DEFAULT_RATE, HOST_SHARE, PRUNE_EVERY, Rate, RateLimiter, parse_rate
 
 httpx = pytest.importorskip("httpx")
 gradio_client = pytest.importorskip("gradio_client")
@@ -180,10 +179,9 @@ def test_no_file_is_served_by_any_path(served: Served, target: str):
 
 
 def test_no_folder_gradio_serves_holds_the_project(served: Served):
+    import gradio
     from gradio.data_classes import _StaticFiles
     from gradio.utils import get_cache_folder, get_upload_folder, is_in_or_equal
-
-    import gradio
 
     assert served.demo.allowed_paths == []
     assert all(is_in_or_equal(path, Path(gradio.__file__).parent) for path in _StaticFiles.all_paths)  # Gradio's own icons

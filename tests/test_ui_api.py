@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from reformqa.chat import ChatService
 from reformqa.contract import answer_to_json
-from reformqa.feedback import FeedbackLog
 from reformqa.project import Project
-from reformqa.ui import build_app, launch
+from reformqa.web import build_app, launch
+from reformqa.web.feedback import FeedbackLog
+from reformqa.web.handlers import ChatService
 
 httpx = pytest.importorskip("httpx")
 gradio_client = pytest.importorskip("gradio_client")

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from fakes import FakeEmbedder
 
-import reformqa.chat
-from reformqa.chat import ChatService, Session
+import reformqa.web.handlers
 from reformqa.errors import InvalidQuestion
-from reformqa.feedback import FeedbackLog
 from reformqa.project import Project
 from reformqa.settings import Settings
+from reformqa.web.feedback import FeedbackLog
+from reformqa.web.handlers import ChatService, Session
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 NASTY = "<script>alert('x')</script> **粗体** $$x^2$$ `code` {{tpl}} ${tpl} <b>x</b>"
@@ -156,7 +156,7 @@ def test_exports_of_a_topic_with_markup_keep_it_out_of_the_file_name(service: Ch
 
 
 def test_old_export_folders_are_removed(service: ChatService, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(reformqa.chat, "MAX_EXPORTS", 2)
+    monkeypatch.setattr(reformqa.web.handlers, "MAX_EXPORTS", 2)
     first, second, third = (service.compare(topic).exports[0] for topic in ("经费包干制", "创新联合体", "经费包干制"))
     assert not first.exists() and second.exists() and third.exists() and first != third
 

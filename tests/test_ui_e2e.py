@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from fakes import FakeEmbedder
 
-from reformqa.chat import ChatService
-from reformqa.feedback import FeedbackLog
 from reformqa.project import Project
 from reformqa.settings import Settings
-from reformqa.ui import build_app, launch
+from reformqa.web import build_app, launch
+from reformqa.web.feedback import FeedbackLog
+from reformqa.web.handlers import ChatService
 
 CHROMIUM = Path("/usr/bin/chromium")
 SAMPLES = Path(__file__).resolve().parent / "samples"

@@ -11,14 +11,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from reformqa.answer import REGION, TOPIC, follow_up
+from reformqa.web.render import answer_html, escape, find_words, passage, question_html, sources_html
 
-from reformqa.chat import ChatService, Session
 from reformqa.contract import answer_to_json
-from reformqa.feedback import FEEDBACK_FILE, Feedback, FeedbackLog, index_version
-from reformqa.followup import REGION, TOPIC, follow_up
 from reformqa.project import Project
 from reformqa.records import Answer, Citation, Clause, Hit, Span
-from reformqa.render import answer_html, escape, find_words, passage, question_html, sources_html
+from reformqa.web.feedback import FEEDBACK_FILE, Feedback, FeedbackLog, index_version
+from reformqa.web.handlers import ChatService, Session
 
 NASTY = "<script>alert('x')</script> **bold** $$x^2$$ `code` [link](http://a.b) {{tpl}} ${tpl} a_b_c # | ~ \\"
 
@@ -62,7 +62,7 @@ def test_answer_with_markup_in_clause_and_question_renders_literally():
 def test_highlight_marks_words_without_altering_the_quote(project: Project):
     answer = project.ask("合肥都市圈的科研人员可以获得多少比例的成果所有权？")
     stored = project.retriever().stored
-    from reformqa.query import analyse
+    from reformqa.answer import analyse
 
     words = analyse(answer.question, stored.gazetteer, stored.tokenizer, stored.other_places).words
     rendered = answer_html(answer, words=words, passages={}, lang="zh")
@@ -283,8 +283,8 @@ def test_ask_does_not_import_gradio_and_serve_has_its_options(repo: Path):
         f"result = CliRunner().invoke(main, ['ask', '--home', {str(repo)!r}, '寿县属于哪个试点？'])\n"
         "assert result.exit_code == 0, result.output\n"
         "assert 'gradio' not in sys.modules, 'reformqa ask imported gradio'\n"
-        "import reformqa.chat, reformqa.ui\n"
-        "assert 'gradio' not in sys.modules, 'importing reformqa.ui imported gradio'\n"
+        "import reformqa.web.handlers, reformqa.web.app\n"
+        "assert 'gradio' not in sys.modules, 'importing reformqa.web imported gradio'\n"
         "help = CliRunner().invoke(main, ['serve', '--help']).output\n"
         "assert all(word in help for word in ('--host', '--port', '--password', '127.0.0.1')), help\n"
     )

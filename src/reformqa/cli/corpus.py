@@ -1,0 +1,61 @@
+"""`reformqa index` and `reformqa add`: build the index, add documents, and say what was done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .main import EMBEDDER, HOME, main, progress_bar, project_for
+
+if TYPE_CHECKING:
+    from ..project import BuildReport
+
+__all__ = ["index", "add"]
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Rebuild even if the index is up to date.")
+@HOME
+@EMBEDDER
+def index(rebuild: bool, home: str | None, embedder: str | None) -> None:
+    """Build index/ from seeds/ (atomically; the old index serves until done)."""
+    project = project_for(home, embedder)
+    with progress_bar("embedding new or changed texts") as progress:
+        report = project.build(rebuild=rebuild, progress=progress)
+    _print_build(report)
+
+
+def _print_build(report: BuildReport) -> None:
+    counts = report.manifest["counts"]
+    state = "built" if report.built else "up to date"
+    click.echo(f"{report.path}: {state} - {counts['documents']} documents, {counts['clauses']} clauses, {counts['spans']} spans, {counts['regions']} regions ({report.manifest['embedder']})")
+    if report.built:
+        ch = report.manifest["changes"]
+        click.echo(f"clauses: {ch['added']} added, {ch['changed']} changed, {ch['removed']} removed; texts embedded: {ch['embedded']}, reused: {ch['reused']}")
+    fitted = (report.calibration or {}).get("fitted_on")
+    click.echo(f"calibration: {'fitted on ' + str(fitted['questions']) + ' dev questions' if fitted else 'defaults (no eval/questions.jsonl)'}")
+    for line in report.skipped:
+        click.echo(f"skipped {line}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@HOME
+@EMBEDDER
+def add(paths: tuple[Path, ...], home: str | None, embedder: str | None) -> None:
+    """Copy policy documents (.txt .md .html .docx .pdf, or folders) into seeds/ and index them.
+
+    \b
+    Example:
+      reformqa add ~/Downloads/notice.pdf ~/Downloads/plans/
+    """
+    project = project_for(home, embedder)
+    with progress_bar("embedding new or changed texts") as progress:
+        added, report = project.add(list(paths), progress=progress)
+    for name in added:
+        click.echo(f"added seeds/{name}")
+    if not added:
+        click.echo("nothing new: every file is already in seeds/")
+    _print_build(report)

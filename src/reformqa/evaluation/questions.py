@@ -1,0 +1,87 @@
+"""The question set: real questions with gold answers that outlive chunking.
+
+Gold is given as region names plus short verbatim spans, never clause ids, so
+the set stays valid when the chunker changes. Format: eval/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+__all__ = ["KINDS", "GoldQuestion", "GoldTopic", "load_questions", "load_topics"]
+
+T = TypeVar("T")
+KINDS = ("factoid", "numeric", "scope", "paraphrase", "list", "english", "traditional", "colloquial", "unanswerable")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldQuestion:
+    """One question of the set with what a correct answer must show."""
+
+    qid: str
+    question: str
+    kind: str
+    split: str
+    answerable: bool
+    regions: tuple[str, ...]
+    spans: tuple[str, ...]
+    spans_by_region: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def is_list(self) -> bool:
+        """A question whose answer must name several regions."""
+        return bool(self.spans_by_region)
+
+
+def _records(path: Path, what: str, parse: Callable[[dict], T], split: str | None) -> list[T]:
+    """Parse each non-blank JSONL line of path; a bad line names its number and the format doc."""
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = parse(json.loads(line))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            from ..errors import ReformqaError
+
+            raise ReformqaError(f"{path}:{number}: not a {what} record ({exc}); see eval/README.md for the format") from None
+        if split is None or record.split == split:  # type: ignore[attr-defined]
+            out.append(record)
+    return out
+
+
+def _question(row: dict) -> GoldQuestion:
+    return GoldQuestion(
+        qid=row["id"],
+        question=row["question"],
+        kind=row["kind"],
+        split=row["split"],
+        answerable=bool(row["answerable"]),
+        regions=tuple(row.get("regions", [])),
+        spans=tuple(row.get("spans", [])),
+        spans_by_region={k: tuple(v) for k, v in row.get("spans_by_region", {}).items()},
+    )
+
+
+def load_questions(path: Path, split: str | None = None) -> list[GoldQuestion]:
+    """Read a JSONL question set, optionally one split of it."""
+    return _records(path, "question", _question, split)
+
+
+@dataclass(frozen=True, slots=True)
+class GoldTopic:
+    """A comparison topic with the regions that mention it and their wording."""
+
+    tid: str
+    topic: str
+    split: str
+    mentioned: dict[str, tuple[str, ...]]
+
+
+def load_topics(path: Path, split: str | None = None) -> list[GoldTopic]:
+    """Read eval/compare_topics.jsonl, optionally one split of it."""
+    return _records(path, "topic", lambda row: GoldTopic(row["id"], row["topic"], row["split"], {k: tuple(v) for k, v in row["mentioned"].items()}), split)

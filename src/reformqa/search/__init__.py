@@ -1,0 +1,33 @@
+"""Stored and searched: embedders, the index folder (built and opened), BM25 tokens, fusion and the retriever."""
+
+from .build import FLAT_BELOW, factory_for, index_lock, passage_text, replace_folder, write_index
+from .embed import Embedder, embedder_id, make_embedder
+from .fusion import DEFAULT_FUSION, MODES
+from .retriever import CANDIDATES, SPAN_WEIGHT, Retriever, SearchRequest
+from .store import FORMAT_VERSION, IVF_NPROBE, StoredIndex, read_index
+from .tokenize import STOPWORDS, Tokenizer, corpus_terms
+
+__all__ = [
+    "CANDIDATES",
+    "DEFAULT_FUSION",
+    "FLAT_BELOW",
+    "FORMAT_VERSION",
+    "IVF_NPROBE",
+    "MODES",
+    "SPAN_WEIGHT",
+    "STOPWORDS",
+    "Embedder",
+    "Retriever",
+    "SearchRequest",
+    "StoredIndex",
+    "Tokenizer",
+    "corpus_terms",
+    "embedder_id",
+    "factory_for",
+    "index_lock",
+    "make_embedder",
+    "passage_text",
+    "read_index",
+    "replace_folder",
+    "write_index",
+]

@@ -1,0 +1,134 @@
+"""The index folder as stored: its files, their format, and opening them with every check.
+
+index/<embedder>/ holds plain, named files a person can inspect:
+
+    manifest.json     format version, corpus hash, embedder id, dimension, counts
+    documents.jsonl   one document a line: metadata and the text offsets point into
+    clauses.jsonl     one clause a line, verbatim text, source offsets, breadcrumb
+    regions.json      the pilots and their gazetteers
+    userdict.txt      the tokenizer's corpus terms, one a line
+    places.txt        places in China that no pilot covers, to notice questions about them
+    clauses.faiss     clause vectors (FAISS, inner product)
+    spans.npy         sub-clause vectors, in clause order, for choosing quotes
+    bm25/             bm25s's own files over our tokens
+    calibration.json  abstention and list thresholds fitted on the question set
+
+build.py writes them; this module reads and validates them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..corpus import CHUNKER_VERSION, Gazetteer
+from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
+from ..records import Clause, Document, Region, Span
+from .tokenize import Tokenizer
+
+__all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "read_index"]
+
+FORMAT_VERSION = 2
+REQUIRED_FILES = ("manifest.json", "documents.jsonl", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
+# bench/: with nlist = 4*sqrt(N), 256 probes kept recall@10 >= 0.95 at 100k and 1M clauses.
+IVF_NPROBE = 256
+
+
+@dataclass(slots=True)
+class StoredIndex:
+    """An opened, validated index folder."""
+
+    path: Path
+    manifest: dict[str, Any]
+    clauses: list[Clause]
+    regions: list[Region]
+    tokenizer: Tokenizer
+    gazetteer: Gazetteer
+    vectors: Any  # faiss.Index
+    span_vectors: np.ndarray
+    span_owner: np.ndarray  # clause position of each span vector
+    bm25: Any  # bm25s.BM25
+    calibration: dict[str, Any]
+    other_places: list[str]
+    documents: dict[str, Document]
+
+
+def _clause(record: dict[str, Any]) -> Clause:
+    record = dict(record)
+    record["spans"] = tuple(Span(a, b) for a, b in record["spans"])
+    record["breadcrumb"] = tuple(record.get("breadcrumb", ()))
+    return Clause(**record)
+
+
+def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | None = None) -> StoredIndex:
+    """Open and validate an index folder; raise a clear error for each way it can be wrong."""
+    import bm25s
+    import faiss
+
+    rebuild = "Run: reformqa index --rebuild"
+    if not (folder / "manifest.json").exists():
+        raise IndexMissing(f"no index in {folder}. Run: reformqa index")
+    missing = [name for name in REQUIRED_FILES if not (folder / name).exists()]
+    if missing:
+        raise IndexCorrupt(f"{folder} is incomplete (missing {', '.join(missing)}). {rebuild}")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        versions = (manifest["format_version"], manifest["chunker_version"])
+        built_with, dim, built_from = manifest["embedder"], int(manifest["dim"]), str(manifest["corpus_hash"])
+        counts = {key: int(manifest["counts"][key]) for key in ("documents", "clauses", "spans", "regions")}
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise IndexCorrupt(f"{folder}/manifest.json is unreadable ({exc}). {rebuild}") from None
+    if versions != (FORMAT_VERSION, CHUNKER_VERSION):
+        raise IndexMismatch(f"{folder} has format {versions[0]}, chunker {versions[1]}; this reformqa writes format {FORMAT_VERSION}, chunker {CHUNKER_VERSION}. {rebuild}")
+    if embedder_id is not None and built_with != embedder_id:
+        raise IndexMismatch(f"{folder} was built with {built_with} (dim {dim}); the configured embedder is {embedder_id}. {rebuild}")
+    if corpus is not None and built_from != corpus:
+        raise IndexMismatch(f"{folder} was built from other seeds than those in seeds/ now. Run: reformqa index")
+    try:
+        clauses = [_clause(json.loads(line)) for line in (folder / "clauses.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        regions = [Region(**{**r, "places": tuple(r["places"]), "aliases": tuple(r["aliases"])}) for r in json.loads((folder / "regions.json").read_text(encoding="utf-8"))]
+        vectors = faiss.read_index(str(folder / "clauses.faiss"))
+        if "IVF" in str(manifest.get("faiss_factory", "")):
+            faiss.extract_index_ivf(vectors).nprobe = IVF_NPROBE
+        # Memory-mapped: a query reads only its candidates' rows, so the sub-clause
+        # vectors (8.5 GiB at 1M clauses, bench/) need not fit in memory.
+        spans = np.load(folder / "spans.npy", allow_pickle=False, mmap_mode="r")
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        calibration_file = folder / "calibration.json"
+        calibration = json.loads(calibration_file.read_text(encoding="utf-8")) if calibration_file.exists() else {}
+        user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
+        other_places = [p for p in (folder / "places.txt").read_text(encoding="utf-8").splitlines() if p]
+        documents = {d.doc_id: d for d in (Document(**json.loads(line)) for line in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines() if line)}
+    except Exception as exc:  # any of five file formats can be damaged in its own way
+        raise IndexCorrupt(f"{folder} cannot be read ({type(exc).__name__}: {exc}). {rebuild}") from None
+    n_spans = sum(len(c.spans) for c in clauses)
+    checks = [
+        (len(clauses), counts["clauses"], "clauses.jsonl lines"),
+        (vectors.ntotal, len(clauses), "vectors in clauses.faiss"),
+        (vectors.d, dim, "dimension of clauses.faiss"),
+        (spans.shape[0], n_spans, "rows of spans.npy"),
+        (spans.shape[1] if spans.ndim == 2 else -1, dim + 1, "columns of spans.npy"),
+        (int(bm25.scores.get("num_docs", -1)), len(clauses), "documents in bm25/"),
+    ]
+    for found, expected, what in checks:
+        if found != expected:
+            raise IndexCorrupt(f"{folder}: {what} is {found}, expected {expected}: the files do not belong together. {rebuild}")
+    return StoredIndex(
+        path=folder,
+        manifest=manifest,
+        clauses=clauses,
+        regions=regions,
+        tokenizer=Tokenizer(user_words),
+        gazetteer=Gazetteer(regions),
+        vectors=vectors,
+        span_vectors=spans[:, 1:],
+        span_owner=np.asarray(spans[:, 0]).astype(np.int64),
+        bm25=bm25,
+        calibration=calibration,
+        other_places=other_places,
+        documents=documents,
+    )

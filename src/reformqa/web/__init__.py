@@ -1,0 +1,22 @@
+"""Shown in a browser: the Gradio app, its handlers, HTML rendering, rate limit, feedback log and UI texts."""
+
+from .app import DEFAULT_HOST, DEFAULT_PORT, build_app, launch
+from .feedback import FEEDBACK_FILE, Feedback, FeedbackLog
+from .handlers import ChatService, CompareReply, Exchange, Reply, Session
+from .ratelimit import RateLimiter
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "FEEDBACK_FILE",
+    "ChatService",
+    "CompareReply",
+    "Exchange",
+    "Feedback",
+    "FeedbackLog",
+    "RateLimiter",
+    "Reply",
+    "Session",
+    "build_app",
+    "launch",
+]

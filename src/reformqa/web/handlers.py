@@ -1,0 +1,291 @@
+"""The web UI's handlers, without Gradio: a conversation of cited answers, and the cross-region table.
+
+``ChatService`` turns what a person typed into the HTML the page shows
+(``Reply`` for the chat, ``CompareReply`` for the Compare tab), checks the
+input the way the CLI does, and answers a mistake with a friendly notice,
+never a traceback. ``app`` lays these handlers out; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+import weakref
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..answer import Carry, Comparison, analyse, follow_up, to_csv, to_markdown
+from ..contract import answer_to_json, error_to_json
+from ..corpus import read_document
+from ..errors import ReformqaError
+from ..project import Project
+from ..records import Answer, Clause
+from ..search import MODES
+from ..settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS
+from .feedback import FEEDBACK_FOLDER, Feedback, FeedbackLog, index_version
+from .render import Passage, answer_html, carry_html, compare_html, coverage_html, notice_html, passage, question_html, sources_html
+from .texts import TEXTS
+
+__all__ = ["MAX_EXCHANGES", "MAX_EXPORTS", "Exchange", "Session", "Reply", "CompareReply", "ChatService"]
+
+MAX_EXCHANGES = 100  # a conversation keeps its latest questions; older ones scroll away
+MAX_EXPORTS = 32  # export folders kept on disk; Gradio copies each into its cache as soon as it is returned
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One question and its answer, as the conversation keeps them."""
+
+    typed: str
+    carry: Carry | None
+    answer: Answer
+    words: tuple[str, ...]  # the question's content words, for highlighting
+    region: str
+    mode: str
+    doc: str = ""  # the document filter, a doc_id ("" for all documents)
+
+    @property
+    def asked(self) -> str:
+        return self.carry.question if self.carry else self.typed
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One person's conversation: what was asked, in which language it is shown."""
+
+    exchanges: tuple[Exchange, ...] = ()
+    lang: str = "zh"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Everything a chat handler changes on the page."""
+
+    session: Session
+    messages: list[dict[str, str]]
+    sources: str
+    carry: str  # the line saying what the last answer carried over ("" for none)
+    notice: str  # a friendly message under the input ("" for none)
+    question: str  # what the input box holds afterwards
+
+
+@dataclass(frozen=True, slots=True)
+class CompareReply:
+    """Everything a Compare handler changes on the page."""
+
+    comparison: Comparison | None  # the table shown: the previous one when the topic could not be compared
+    coverage: str  # the line on top: 5/10 个试点提及…
+    table: str
+    notice: str
+    topic: str  # what the topic box holds afterwards
+    exports: tuple[Path, Path] | None  # the new table as CSV and Markdown files; None: the downloads stay as they are
+
+
+class ChatService:
+    """The UI's handlers over one project; thread-safe."""
+
+    def __init__(self, project: Project, feedback: FeedbackLog | None = None):
+        self.project = project
+        self.feedback = feedback or FeedbackLog(project.settings.home / FEEDBACK_FOLDER)
+        self._lock = threading.Lock()  # one question at a time through the retriever's caches
+        self._passages: dict[tuple[str, str], Passage] = {}
+        self._passages_of: Any = None  # the index the passages were computed for
+        self._sections: dict[tuple[str, str], list[Clause]] = {}
+        self._sources: dict[str, str | None] = {}
+        self._export_lock = threading.Lock()
+        self._export_root: Path | None = None
+        self._exports: deque[Path] = deque()
+
+    @property
+    def stored(self):
+        return self.project.retriever().stored
+
+    def regions(self) -> list[str]:
+        """The pilots, in document order, for the region filter."""
+        return [r.name for r in self.stored.regions]
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(label, doc_id) of each indexed document, for the document filter; a shared title gets its file name."""
+        documents = list((getattr(self.stored, "documents", None) or {}).values())
+        titles = [d.title for d in documents]
+        return [(d.title if d.title and titles.count(d.title) == 1 else f"{d.title or d.doc_id}（{Path(d.path).name}）", d.doc_id) for d in documents]
+
+    def passages(self, answers: Iterable[Answer]) -> dict[tuple[str, str], Passage]:
+        """The cited clauses' neighbours in their sections, by (doc_id, clause_id)."""
+        cited = [c.hit.clause for answer in answers for c in answer.citations]
+        if not cited:
+            return {}
+        stored = self.stored
+        if self._passages_of is not stored:  # a new index: forget what the old one said
+            self._sections = {}
+            for clause in stored.clauses:
+                self._sections.setdefault((clause.doc_id, clause.section), []).append(clause)
+            self._sources, self._passages, self._passages_of = {}, {}, stored
+        for clause in cited:
+            key = (clause.doc_id, clause.clause_id)
+            if key not in self._passages:
+                if clause.doc_id not in self._sources:
+                    self._sources[clause.doc_id] = self._source(stored, clause.doc_id)
+                self._passages[key] = passage(self._sources[clause.doc_id], self._sections.get((clause.doc_id, clause.section), [clause]), clause)
+        return self._passages
+
+    def _source(self, stored: Any, doc_id: str) -> str | None:
+        """A document's text: from the index when it keeps it, else read from seeds/; None if unreadable."""
+        kept = getattr(stored, "documents", None)
+        if isinstance(kept, Mapping) and hasattr(kept.get(doc_id), "text"):
+            return kept[doc_id].text
+        seeds = self.project.settings.seeds_dir
+        for doc in stored.manifest.get("documents", []):
+            if doc.get("doc_id") == doc_id:
+                try:
+                    return read_document(seeds / doc["path"], seeds).text
+                except (OSError, ReformqaError, KeyError, ValueError):
+                    return None  # the clause is still shown, only without its neighbours
+        return None
+
+    def ask_json(self, question: str, k: int = DEFAULT_TOP_K, region: str = "", mode: str = "full") -> dict[str, Any]:
+        """The /ask endpoint: the JSON contract of `reformqa ask --json`, or its error object."""
+        text = question if isinstance(question, str) else ""
+        try:
+            with self._lock:
+                return answer_to_json(self.project.ask(question, k=int(k), region=region or None, mode=mode or "full"))
+        except ReformqaError as exc:
+            return error_to_json(text, str(exc))
+        except (TypeError, ValueError):
+            return error_to_json(text, f"k must be a whole number between 1 and 50, not {k!r}")
+        except Exception:  # a bug of ours: the caller gets a clear object, the log keeps the traceback
+            log.exception("/ask failed for %r", text)
+            return error_to_json(text, "internal error; the server log has the details")
+
+    def _words(self, text: str) -> tuple[str, ...]:
+        stored = self.stored
+        return tuple(analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places).words)
+
+    def _answer(self, question: str, region: str, mode: str, doc: str) -> tuple[Answer, tuple[str, ...]]:
+        with self._lock:
+            answer = self.project.ask(question, region=region or None, mode=mode if mode in MODES else "full", doc=doc or None)
+            return answer, self._words(answer.question)
+
+    def render(self, session: Session, *, carry_line: bool = True, notice: str = "", question: str = "") -> Reply:
+        """The page for a session: every message, the latest answer's sources."""
+        lang, passages = session.lang, self.passages(ex.answer for ex in session.exchanges)
+        messages: list[dict[str, str]] = []
+        for ex in session.exchanges:
+            messages.append({"role": "user", "content": question_html(ex.typed)})
+            messages.append({"role": "assistant", "content": answer_html(ex.answer, words=ex.words, passages=passages, lang=lang, carry=ex.carry)})
+        last = session.exchanges[-1] if session.exchanges else None
+        sources = sources_html(last.answer if last else None, words=last.words if last else (), passages=passages, lang=lang)
+        carry = carry_html(last.carry, lang) if last and carry_line else ""
+        return Reply(session, messages, sources, carry, notice_html(notice), question)
+
+    def ask(self, question: str | None, session: Session, region: str = "", mode: str = "full", doc: str = "", *, carry: bool = True) -> Reply:
+        """Answer a chat question; a question that cannot be asked gets a friendly notice instead."""
+        t = TEXTS[session.lang]
+        text = question if isinstance(question, str) else ""
+        if not text.strip():
+            return self.render(session, notice=t["empty"], carry_line=False)
+        if len(text.strip()) > MAX_QUESTION_CHARS:
+            return self.render(session, notice=t["too_long"].format(n=len(text.strip()), max=MAX_QUESTION_CHARS), question=text, carry_line=False)
+        try:
+            previous = session.exchanges[-1].asked if session.exchanges else None
+            found = follow_up(text, previous, self.stored.gazetteer, self.stored.other_places) if carry else None
+            if found is not None and len(found.question) > MAX_QUESTION_CHARS:
+                found = None
+            answer, words = self._answer(found.question if found else text.strip(), region, mode, doc)
+        except ReformqaError as exc:
+            return self.render(session, notice=t["error"].format(message=exc), question=text, carry_line=False)
+        except Exception:  # a bug of ours: the page says so politely, the log keeps the traceback
+            log.exception("answering %r failed", text)
+            return self.render(session, notice=t["internal"], question=text, carry_line=False)
+        exchange = Exchange(text.strip(), found, answer, words, region or "", mode, doc or "")
+        return self.render(replace(session, exchanges=(session.exchanges + (exchange,))[-MAX_EXCHANGES:]))
+
+    def undo_carry(self, session: Session, region: str = "", mode: str = "full", doc: str = "") -> Reply:
+        """Answer the last question again as typed, without what it carried over."""
+        if not session.exchanges or session.exchanges[-1].carry is None:
+            return self.render(session)
+        last = session.exchanges[-1]
+        return self.ask(last.typed, replace(session, exchanges=session.exchanges[:-1]), region, mode, doc, carry=False)
+
+    def like(self, session: Session, message_index: int | list[int] | tuple[int, ...], liked: bool | str) -> str:
+        """Log a like or dislike of the answer at this chat position; its time, or "" if nothing was logged."""
+        index = message_index[0] if isinstance(message_index, (list, tuple)) else message_index
+        if not isinstance(index, int) or not 0 <= index // 2 < len(session.exchanges):
+            return ""
+        ex = session.exchanges[index // 2]
+        record = Feedback(
+            liked=liked is True or liked == "Like",
+            question=ex.typed,
+            asked=ex.asked,
+            answerable=ex.answer.answerable,
+            clause_ids=tuple(c.hit.clause.clause_id for c in ex.answer.citations),
+            index=index_version(self.stored.manifest),
+            region=ex.region,
+            mode=ex.mode,
+        )
+        try:
+            self.feedback.append(record)
+        except OSError:
+            log.exception("could not write %s", self.feedback.path)
+            return ""
+        return record.time
+
+    def clear(self, session: Session) -> Reply:
+        """Start a new conversation, in the same language."""
+        return self.render(Session(lang=session.lang))
+
+    def relabel(self, session: Session, lang: str) -> Reply:
+        """Show the conversation in another language."""
+        return self.render(replace(session, lang=lang if lang in TEXTS else "zh"))
+
+    # -- the Compare tab ---------------------------------------------------------------------------
+
+    def compare_view(self, comparison: Comparison | None, lang: str = "zh", *, notice: str = "", topic: str = "") -> CompareReply:
+        """The Compare tab for a table already made (or none): in another language, or with a notice."""
+        lang = lang if lang in TEXTS else "zh"
+        words: tuple[str, ...] = ()
+        if comparison is not None:
+            with self._lock:
+                words = self._words(comparison.pivot or comparison.topic)
+        return CompareReply(comparison, coverage_html(comparison, lang), compare_html(comparison, words=words, lang=lang), notice_html(notice), topic, None)
+
+    def compare(self, topic: str | None, lang: str = "zh", previous: Comparison | None = None) -> CompareReply:
+        """Compare a topic across all regions; a topic that cannot be compared gets a notice, and the previous table stays."""
+        t = TEXTS[lang if lang in TEXTS else "zh"]
+        text = topic if isinstance(topic, str) else ""
+        if not text.strip():
+            return self.compare_view(previous, lang, notice=t["topic_empty"])
+        if len(text.strip()) > MAX_QUESTION_CHARS:
+            return self.compare_view(previous, lang, notice=t["topic_too_long"].format(n=len(text.strip()), max=MAX_QUESTION_CHARS), topic=text)
+        try:
+            with self._lock:
+                comparison = self.project.compare(text)
+            exports = self._export(comparison)
+        except ReformqaError as exc:
+            return self.compare_view(previous, lang, notice=t["compare_error"].format(message=exc), topic=text)
+        except Exception:  # a bug of ours: a polite notice on the page, the traceback in the log
+            log.exception("comparing %r failed", text)
+            return self.compare_view(previous, lang, notice=t["compare_internal"], topic=text)
+        return replace(self.compare_view(comparison, lang, topic=text), exports=exports)
+
+    def _export(self, comparison: Comparison) -> tuple[Path, Path]:
+        """Write the table as CSV (with a BOM, so spreadsheet programs read it as UTF-8) and Markdown."""
+        stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in comparison.topic)[:40].strip("_") or "topic"
+        with self._export_lock:
+            if self._export_root is None:
+                self._export_root = Path(tempfile.mkdtemp(prefix="reformqa-exports-"))
+                weakref.finalize(self, shutil.rmtree, self._export_root, True)
+            folder = Path(tempfile.mkdtemp(dir=self._export_root))  # its own folder: two people, same topic, no clash
+            self._exports.append(folder)
+            while len(self._exports) > MAX_EXPORTS:
+                shutil.rmtree(self._exports.popleft(), ignore_errors=True)
+        csv_file, md_file = folder / f"compare-{stem}.csv", folder / f"compare-{stem}.md"
+        csv_file.write_text(to_csv(comparison), encoding="utf-8-sig", newline="")
+        md_file.write_text(to_markdown(comparison), encoding="utf-8")
+        return csv_file, md_file
