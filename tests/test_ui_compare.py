@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from fakes import FakeEmbedder
+from conftest import sample_documents_project
 
 import reformqa.web.handlers
 from reformqa.errors import InvalidQuestion
 from reformqa.project import Project
-from reformqa.settings import Settings
 from reformqa.web.feedback import FeedbackLog
 from reformqa.web.handlers import ChatService, Session
 
@@ -179,12 +177,7 @@ def test_one_document_means_one_choice(service: ChatService, project: Project):
 def documents_service(tmp_path_factory: pytest.TempPathFactory) -> ChatService:
     """Three small sample documents (HTML, Word, PDF), indexed with the fake embedder."""
     home = tmp_path_factory.mktemp("documents")
-    (home / "seeds").mkdir()
-    for name in ("notice.html", "notice.docx", "measures.pdf"):
-        shutil.copy(SAMPLES / name, home / "seeds" / name)
-    project = Project(Settings.from_env(home=home), embedder=FakeEmbedder())
-    project.build()
-    return ChatService(project, FeedbackLog(home / "feedback"))
+    return ChatService(sample_documents_project(home), FeedbackLog(home / "feedback"))
 
 
 def test_several_documents_are_listed_and_filter_the_answer(documents_service: ChatService):

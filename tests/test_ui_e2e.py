@@ -12,16 +12,14 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes import FakeEmbedder
+from conftest import sample_documents_project
 
 from reformqa.project import Project
-from reformqa.settings import Settings
 from reformqa.web import build_app, launch
 from reformqa.web.feedback import FeedbackLog
 from reformqa.web.handlers import ChatService
@@ -241,12 +239,7 @@ def test_compare_tab(browser, app, project: Project):
 def documents_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over three small sample documents (HTML, Word, PDF), indexed with the fake embedder."""
     home = tmp_path_factory.mktemp("documents")
-    (home / "seeds").mkdir()
-    for name in ("notice.html", "notice.docx", "measures.pdf"):
-        shutil.copy(SAMPLES / name, home / "seeds" / name)
-    project = Project(Settings.from_env(home=home), embedder=FakeEmbedder())
-    project.build()
-    demo = build_app(ChatService(project, FeedbackLog(home / "feedback")))
+    demo = build_app(ChatService(sample_documents_project(home), FeedbackLog(home / "feedback")))
     url = launch(demo, port=_free_port())
     yield url
     demo.close()

@@ -11,14 +11,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from reformqa.answer import REGION, TOPIC, follow_up
-from reformqa.web.render import answer_html, escape, find_words, passage, question_html, sources_html
 
+from reformqa.answer import REGION, TOPIC, follow_up
 from reformqa.contract import answer_to_json
 from reformqa.project import Project
 from reformqa.records import Answer, Citation, Clause, Hit, Span
 from reformqa.web.feedback import FEEDBACK_FILE, Feedback, FeedbackLog, index_version
 from reformqa.web.handlers import ChatService, Session
+from reformqa.web.render import answer_html, escape, find_words, passage, question_html, sources_html
 
 NASTY = "<script>alert('x')</script> **bold** $$x^2$$ `code` [link](http://a.b) {{tpl}} ${tpl} a_b_c # | ~ \\"
 

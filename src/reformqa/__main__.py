@@ -2,4 +2,6 @@
 
 from .cli import run
 
+__all__: list[str] = []
+
 run()

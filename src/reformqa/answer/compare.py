@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -124,7 +125,7 @@ def compare(retriever: Retriever, query: Query, *, min_match: float) -> Comparis
     return Comparison(query.text, tuple(rows))
 
 
-def to_json(comparison: Comparison) -> dict:
+def to_json(comparison: Comparison) -> dict[str, Any]:
     """The JSON object of `reformqa compare --json`."""
     return {
         "topic": comparison.topic,

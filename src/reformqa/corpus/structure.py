@@ -20,7 +20,7 @@ _SENTENCE_MARK = re.compile(r"[。；;，,]")
 
 def text_lines(text: str) -> list[tuple[int, int]]:
     """Return (start, end) of each line's content, without its line break."""
-    out = []
+    out: list[tuple[int, int]] = []
     for match in re.finditer(r"[^\r\n]*", text):
         if match.start() == match.end() and out and out[-1][1] == match.start():
             continue

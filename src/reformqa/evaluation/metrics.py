@@ -84,7 +84,7 @@ def relevant_clauses(gold: GoldQuestion, clauses: Sequence[Clause]) -> dict[str,
     """Clause key -> region of every clause that answers the question (none for unanswerable ones)."""
     if not gold.answerable:
         return {}
-    wanted = dict(gold.spans_by_region) if gold.is_list else {r: gold.spans for r in (gold.regions or (None,))}
+    wanted: dict[str | None, tuple[str, ...]] = {r: s for r, s in gold.spans_by_region.items()} if gold.is_list else {r: gold.spans for r in (gold.regions or (None,))}
     return {
         clause_key(c.doc_id, c.clause_id): c.region for c in clauses if c.region in wanted and any(s in c.text for s in wanted[c.region])
     }
@@ -95,7 +95,8 @@ def span_correct(gold: GoldQuestion, seen: Observed) -> bool:
     quote = seen.primary_quote
     if quote is None or not quote:
         return False
-    return seen.cited[0][1] in (set(gold.regions) or {None}) and any(s in quote or quote in s for s in gold.spans)
+    allowed: set[str | None] = set(gold.regions) or {None}
+    return seen.cited[0][1] in allowed and any(s in quote or quote in s for s in gold.spans)
 
 
 def ranking(cited: Sequence[tuple[str, str | None]], name: Callable[[str, str | None], str] = lambda key, _: key) -> dict[str, float]:

@@ -78,7 +78,7 @@ def compare_modes(golds: Sequence[GoldQuestion], relevant: Relevant, observed: d
 def compare_runs(a: dict[str, Any], b: dict[str, Any], mode_a: str | None = None, mode_b: str | None = None) -> dict[str, Any]:
     """Two saved runs side by side: paired tests on the per-question scores they saved."""
     if mode_a or mode_b:
-        pairs = [(mode_a or mode_b, mode_b or mode_a)]
+        pairs = [(str(mode_a or mode_b), str(mode_b or mode_a))]
     else:
         pairs = [(m, m) for m in a["modes"] if m in b["modes"]]
     for ma, mb in pairs:

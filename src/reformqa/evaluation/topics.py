@@ -25,7 +25,8 @@ def _pr(tp: int, fp: int, fn: int) -> tuple[float, float]:
 
 def evaluate_topics(project: Any, topics: list[GoldTopic]) -> dict[str, Any]:
     """Fill the table for every topic and score its cells."""
-    rows, per_region = [], {}
+    rows: list[dict[str, Any]] = []
+    per_region: dict[str, list[int]] = {}
     totals = [0, 0, 0]
     for topic in topics:
         table = project.compare(topic.topic)
@@ -35,9 +36,9 @@ def evaluate_topics(project: Any, topics: list[GoldTopic]) -> dict[str, Any]:
             totals[i] += n
         for row in table.rows:
             region = per_region.setdefault(row.region, [0, 0, 0])
-            region[0] += row.mentioned and row.region in gold
-            region[1] += row.mentioned and row.region not in gold
-            region[2] += (not row.mentioned) and row.region in gold
+            region[0] += int(row.mentioned and row.region in gold)
+            region[1] += int(row.mentioned and row.region not in gold)
+            region[2] += int((not row.mentioned) and row.region in gold)
         precision, recall = _pr(*counts)
         rows.append({"id": topic.tid, "topic": topic.topic, "split": topic.split, "precision": precision, "recall": recall,
                      "extra": sorted(said - gold), "missing": sorted(gold - said)})

@@ -34,7 +34,7 @@ Progress = Callable[[int, int], None]
 
 def passage_text(clause: Clause, start: int | None = None, end: int | None = None) -> str:
     """The text embedded and indexed for a clause or a span: region or breadcrumb, then the words."""
-    body = clause.text if start is None else clause.text[start - clause.start : end - clause.start]
+    body = clause.text if start is None or end is None else clause.text[start - clause.start : end - clause.start]
     head = clause.region or " › ".join(clause.breadcrumb) or clause.doc_title
     return f"{head}：{body}"
 

@@ -109,8 +109,8 @@ def build_app(service: ChatService):
             return [reply.session, reply.messages, reply.sources, reply.carry, undo_button, reply.notice, reply.question]
 
         def show_table(reply: CompareReply) -> list[Any]:
-            keep = reply.exports is None  # a notice or a relabelling: the buttons keep the files they have
-            downloads = [gr.update()] * 2 if keep else [gr.update(value=str(path), interactive=True) for path in reply.exports]
+            # A notice or a relabelling (no exports): the buttons keep the files they have.
+            downloads = [gr.update()] * 2 if reply.exports is None else [gr.update(value=str(path), interactive=True) for path in reply.exports]
             return [reply.comparison, reply.coverage, reply.table, reply.notice, reply.topic, *downloads]
 
         limiter = RateLimiter.from_settings(service.project.settings)  # per session and per address: see ratelimit.py
