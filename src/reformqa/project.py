@@ -115,14 +115,19 @@ class Project:
         return BuildReport(target, True, manifest, calibration, corpus.skipped)
 
     def _calibrate(self, folder: Path) -> dict[str, Any]:
-        from .evaluation import load_questions, load_topics  # only a build reads the question set
+        from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
 
-        questions_file = self.settings.home / QUESTION_SET
-        if not questions_file.exists():
+        files = question_files(self.settings.home / QUESTION_SET.parent)
+        if not files:
             return dict(DEFAULT_CALIBRATION, compare_min_match=DEFAULT_MIN_MATCH, fitted_on=None)
         retriever = Retriever(read_index(folder), self.embedder)
+        present = set(retriever.stored.documents)
+        # Dev questions of every set whose documents this index holds: the others' answers are not here to find.
         examples = [
-            Example(q.question, q.answerable, frozenset(q.regions) if q.is_list else None) for q in load_questions(questions_file, split="dev")
+            Example(q.question, q.answerable, frozenset(q.regions) if q.is_list else None)
+            for path in files
+            for q in load_questions(path, split="dev")
+            if answerable_here(q, present)
         ]
         calibration = fit_calibration(retriever, Lexicon(retriever.idf, retriever.max_idf), examples)
         topics = load_topics(self.settings.home / COMPARE_TOPICS, split="dev") if (self.settings.home / COMPARE_TOPICS).exists() else []

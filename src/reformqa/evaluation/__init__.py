@@ -13,7 +13,7 @@ from .metrics import (
     summarize,
     threshold_sweep,
 )
-from .questions import KINDS, GoldQuestion, GoldTopic, load_questions, load_topics
+from .questions import KINDS, GoldQuestion, GoldTopic, answerable_here, load_questions, load_topics, question_files
 from .report import ReportFiles, render_markdown, render_summary, write_report
 from .runs import RUN_FORMAT, Asker, ask_questions, assemble_run, evaluate_questions, load_run, save_run
 from .significance import compare_modes, compare_runs
@@ -29,6 +29,7 @@ __all__ = [
     "GoldTopic",
     "Observed",
     "ReportFiles",
+    "answerable_here",
     "ask_questions",
     "assemble_run",
     "clause_key",
@@ -40,6 +41,7 @@ __all__ = [
     "load_questions",
     "load_run",
     "load_topics",
+    "question_files",
     "relevant_clauses",
     "render_comparison",
     "render_markdown",

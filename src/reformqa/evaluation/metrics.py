@@ -86,7 +86,9 @@ def relevant_clauses(gold: GoldQuestion, clauses: Sequence[Clause]) -> dict[str,
         return {}
     wanted: dict[str | None, tuple[str, ...]] = {r: s for r, s in gold.spans_by_region.items()} if gold.is_list else {r: gold.spans for r in (gold.regions or (None,))}
     return {
-        clause_key(c.doc_id, c.clause_id): c.region for c in clauses if c.region in wanted and any(s in c.text for s in wanted[c.region])
+        clause_key(c.doc_id, c.clause_id): c.region
+        for c in clauses
+        if c.region in wanted and (not gold.docs or c.doc_id in gold.docs) and any(s in c.text for s in wanted[c.region])
     }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["KINDS", "GoldQuestion", "GoldTopic", "load_questions", "load_topics"]
+__all__ = ["KINDS", "GoldQuestion", "GoldTopic", "answerable_here", "load_questions", "load_topics", "question_files"]
 
 T = TypeVar("T")
 KINDS = ("factoid", "numeric", "scope", "paraphrase", "list", "english", "traditional", "colloquial", "unanswerable")
@@ -30,6 +30,8 @@ class GoldQuestion:
     regions: tuple[str, ...]
     spans: tuple[str, ...]
     spans_by_region: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    docs: tuple[str, ...] = ()  # the documents (doc ids = file stems) the answer lies in; () for any
+    article: str = ""  # 第十二条: the article the top citation must carry, for questions that ask by article
 
     @property
     def is_list(self) -> bool:
@@ -64,12 +66,24 @@ def _question(row: dict) -> GoldQuestion:
         regions=tuple(row.get("regions", [])),
         spans=tuple(row.get("spans", [])),
         spans_by_region={k: tuple(v) for k, v in row.get("spans_by_region", {}).items()},
+        docs=tuple(row.get("docs", [])),
+        article=row.get("article", ""),
     )
 
 
 def load_questions(path: Path, split: str | None = None) -> list[GoldQuestion]:
     """Read a JSONL question set, optionally one split of it."""
     return _records(path, "question", _question, split)
+
+
+def question_files(eval_dir: Path) -> list[Path]:
+    """Every question set of a project: eval/questions.jsonl (the seed's) and eval/questions_*.jsonl (other documents)."""
+    return sorted(eval_dir.glob("questions*.jsonl"))
+
+
+def answerable_here(gold: GoldQuestion, doc_ids: set[str]) -> bool:
+    """Whether the index holds every document the question's answer lies in."""
+    return set(gold.docs) <= doc_ids
 
 
 @dataclass(frozen=True, slots=True)

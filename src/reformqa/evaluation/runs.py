@@ -18,7 +18,7 @@ from ..errors import ReformqaError
 from ..records import Answer
 from ..search import MODES, Retriever
 from .metrics import EVAL_K, MAX_P, Observed, Relevant, Scores, failures, relevant_clauses, score_questions, summarize, threshold_sweep
-from .questions import KINDS, GoldQuestion
+from .questions import KINDS, GoldQuestion, answerable_here
 from .significance import compare_modes
 
 __all__ = ["RUN_FORMAT", "Asker", "ask_questions", "assemble_run", "evaluate_questions", "save_run", "load_run"]
@@ -138,6 +138,10 @@ def evaluate_questions(project: Asker, golds: Sequence[GoldQuestion], *, modes: 
                        source: str = "", progress: Progress | None = None) -> dict[str, Any]:
     """Ask and score: the whole run of `reformqa eval` as JSON-ready data."""
     started = time.perf_counter()
+    present = set(project.retriever().stored.documents)
+    # A question about a document this index does not hold is not asked: it would count as a miss.
+    skipped = [g.qid for g in golds if not answerable_here(g, present)]
+    golds = [g for g in golds if answerable_here(g, present)]
     observed = ask_questions(project, golds, modes, progress)
     stored = project.retriever().stored
     calibration = stored.calibration or {}
@@ -148,6 +152,7 @@ def evaluate_questions(project: Asker, golds: Sequence[GoldQuestion], *, modes: 
     }
     relevant = {g.qid: relevant_clauses(g, stored.clauses) for g in golds}
     run = assemble_run(golds, relevant, observed, index=index, name=name, split=split, source=source)
+    run["skipped_absent_documents"] = skipped
     run["runtime_s"] = round(time.perf_counter() - started, 1)
     return run
 
