@@ -156,3 +156,17 @@ def sample_documents_project(home: Path) -> Project:
     project = Project(Settings.from_env(home=home), embedder=FakeEmbedder())
     project.build()
     return project
+
+
+def _shared_corpus() -> Path:
+    """The five published documents of ../shared/corpus (REFORMQA_SHARED_CORPUS overrides); never copied into the repo."""
+    return Path(os.environ.get("REFORMQA_SHARED_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus")
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    """The folder of real policy documents; tests that need it skip, with the reason, where it is absent."""
+    folder = _shared_corpus()
+    if not (folder / "law2015_cgzh.txt").is_file():
+        pytest.skip(f"the real documents are not at {folder} (set REFORMQA_SHARED_CORPUS)")
+    return folder
