@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ from .answer import (
     DEFAULT_CALIBRATION,
     DEFAULT_MIN_MATCH,
     Comparison,
-    ComparisonRow,
     Example,
     Lexicon,
     analyse,
@@ -29,8 +28,8 @@ from .answer import (
     compose,
     fit_calibration,
     fit_min_match,
-    pivot_terms,
     search_request,
+    topic_table,
 )
 from .corpus import SEED_SUFFIXES, load_corpus, read_document, seeds_hash
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
@@ -200,18 +199,9 @@ class Project:
         text = check_question(topic, MAX_QUESTION_CHARS)
         retriever = self.retriever()
         stored = retriever.stored
-        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
         min_match = {**DEFAULT_CALIBRATION, **stored.calibration}.get("compare_min_match", DEFAULT_MIN_MATCH)
-        if not query.latin:
-            return compare(retriever, query, min_match=min_match)
-        # An English topic shares no characters with the text: compare through the
-        # document's own words for it, and say which words those were.
-        # Fewer than two real words ("football", "<b>x</b>") name no topic to pivot on.
-        if sum(1 for w in query.words if len(w) >= 3 and w.isalpha()) < 2:
-            return Comparison(text, tuple(ComparisonRow(r.name, False, None, 0.0, 0.0) for r in stored.regions))
-        pivot = pivot_terms(retriever, self.lexicon(), query)
-        table = compare(retriever, analyse(pivot, stored.gazetteer, stored.tokenizer, stored.other_places), min_match=min_match)
-        return replace(table, topic=text, pivot=pivot)
+        # The same table the chat's 哪些试点… answers come from (answer.lists).
+        return topic_table(retriever, self.lexicon(), text, min_match=min_match)
 
     def find_documents(self, name: str) -> tuple[str, ...]:
         """Document ids a filter names: an id, a file name, or part of a title or document number."""
@@ -270,4 +260,4 @@ class Project:
         query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
         hits = retriever.search(search_request(query, mode), mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
         calibration = stored.calibration or DEFAULT_CALIBRATION
-        return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration)
+        return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration, regions=regions)

@@ -33,6 +33,7 @@ class Region:
     slug: str  # hefei
     places: tuple[str, ...]  # places its scope sentence names, full and short forms
     aliases: tuple[str, ...]  # other names people use, Chinese and Latin script
+    containers: tuple[str, ...] = ()  # places that hold the pilot without being all of it (江苏省 for 苏南): a weaker sign
 
 
 @dataclass(frozen=True, slots=True)

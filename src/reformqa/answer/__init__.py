@@ -1,8 +1,8 @@
 """Answered: reading the question, answer types, quotes, abstention, lists, comparison and follow-ups."""
 
-from .abstain import DEFAULT_CALIBRATION, FEATURES, confidence, features
-from .answer_types import ANSWER_TYPES, STRICT_TYPES, type_matches
-from .calibrate import Example, fit_calibration
+from .abstain import DEFAULT_CALIBRATION, FEATURES, confidence, features, has_words
+from .answer_types import ANSWER_KINDS, ANSWER_TYPES, STRICT_TYPES, asked_kind, gives_kind, type_matches
+from .calibrate import Example, clause_questions, fit_calibration, out_of_domain
 from .compare import (
     DEFAULT_MIN_MATCH,
     Comparison,
@@ -18,12 +18,13 @@ from .compare import (
 )
 from .compose import NEAREST, NOT_FOUND, compose
 from .followup import REGION, TOPIC, Carry, follow_up
-from .lists import POLICY_VERBS, list_regions
+from .lists import POLICY_VERBS, list_topic, topic_table
 from .question import Query, analyse, check_question, search_request
 from .quote import choose_quote
 from .signals import Lexicon
 
 __all__ = [
+    "ANSWER_KINDS",
     "ANSWER_TYPES",
     "DEFAULT_CALIBRATION",
     "DEFAULT_MIN_MATCH",
@@ -41,7 +42,9 @@ __all__ = [
     "Lexicon",
     "Query",
     "analyse",
+    "asked_kind",
     "check_question",
+    "clause_questions",
     "choose_quote",
     "compare",
     "compose",
@@ -50,10 +53,14 @@ __all__ = [
     "fit_calibration",
     "fit_min_match",
     "follow_up",
-    "list_regions",
+    "gives_kind",
+    "has_words",
+    "list_topic",
+    "out_of_domain",
     "pivot_terms",
     "search_request",
     "term_match",
+    "topic_table",
     "to_csv",
     "to_json",
     "to_markdown",

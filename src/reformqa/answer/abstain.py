@@ -1,68 +1,119 @@
 """Whether to answer at all: the signals the decision is made on, and the fitted model that weighs them.
 
-The model is a logistic regression over the signals in FEATURES, fitted on
-the question set's dev split when the index is built (calibrate.py) and
-stored with it; until then DEFAULT_CALIBRATION answers whatever matches.
+Every signal means the same on any corpus: whether the question's key words
+occur in the corpus at all, how far the best dense score stands above what
+out-of-domain questions score *on this corpus* (the profile stored with the
+calibration), how much of the question the top clause carries, whether the
+signals agree, whether the kind of answer asked for is there. The model is a
+logistic regression over FEATURES, fitted when the index is built
+(calibrate.py); markup, code and strings without words are refused outright.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from ..normalize import has_cjk
 from ..records import Hit
 from ..search import Retriever
-from .answer_types import STRICT_TYPES, type_matches
+from .answer_types import CONTENT_KINDS, STRICT_TYPES, gives_kind, type_matches
 from .question import Query
 from .signals import Lexicon
 
-__all__ = ["FEATURES", "DEFAULT_CALIBRATION", "features", "confidence", "vetoed"]
+__all__ = ["FEATURES", "DEFAULT_CALIBRATION", "DEFAULT_PROFILE", "features", "confidence", "vetoed", "has_words", "key_words", "dense_z"]
 
-# Lexical coverage only means something for Chinese questions, dense scores run
-# lower for English ones: each gets its own weight per language.
-FEATURES = ("dense_top", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "type_miss", "type_hit", "scope_hit", "unknown_words", "bias")
+FEATURES = ("dense_z", "dense_z_nolex", "coverage", "missing", "agree", "no_lexical", "other_place", "region_gap", "kind_miss", "type_miss", "scope_hit", "bias")
+# What out-of-domain questions score on a corpus, by script, until a build measures it:
+# the best cosine of e5-small between an unrelated question and a policy clause.
+DEFAULT_PROFILE: dict[str, list[float]] = {"zh": [0.80, 0.02], "en": [0.80, 0.015]}
 # Used only until an index is calibrated: answer unless nothing matches at all.
 DEFAULT_CALIBRATION: dict[str, Any] = {
     "weights": [0.0] * (len(FEATURES) - 1) + [1.0],
     "threshold": 0.5,
-    "list_min_coverage": 0.5,
-    "list_rel_coverage": 0.8,
-    "list_dense_gap": 0.02,
+    "profile": DEFAULT_PROFILE,
 }
+# Words that frame any question about any policy: never the concept asked about.
+_FRAME = frozenset(
+    "试点 规定 要求 做法 措施 办法 政策 文件 方案 哪些 怎么 怎样 如何 什么 多少 是否 可以 应当 有关 方面 内容 问题 情况 "
+    "属于 归属 适用 涵盖 覆盖 包括 包含 范围 哪个 所在 地区 城市 说法 具体 主要 一共 总共 分别 目前 现在 "
+    # how a question asks for its kind of answer (a term, a share, a condition), not what about
+    "期限 年限 期间 时间 时候 日期 比例 份额 数量 条件 前提 情形 途径 渠道 意思 含义 定义 谁 哪里 哪儿 多久 多长".split()
+)
+_MARKUP = re.compile(r"<[^>]*>|\$\$.*?\$\$|\$[^$]*\$|\\[a-zA-Z]+|&[a-z]+;|```.*?```|`[^`]*`", re.S)
+_CODE = re.compile(r"\S*[(){}\[\];=<>|\\^_*#@$]\S*")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
 
 
-def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit]) -> list[float]:
+def has_words(text: str) -> bool:
+    """Whether a question holds words at all once markup, formulas and code are taken out."""
+    plain = _CODE.sub(" ", _MARKUP.sub(" ", text.lower()))
+    cjk = sum(1 for ch in plain if has_cjk(ch))
+    return cjk >= 2 or len(_LATIN_WORD.findall(plain)) >= 2
+
+
+def key_words(query: Query) -> list[str]:
+    """The question's content words that name what it is about (Chinese, possibly bridged from English)."""
+    return [w for w in query.words if has_cjk(w) and w not in _FRAME]
+
+
+def dense_z(calibration: Mapping[str, Any], query: Query, best: float) -> float:
+    """How many standard deviations the best dense score stands above out-of-domain questions on this corpus."""
+    profile = calibration.get("profile") or DEFAULT_PROFILE
+    mean, sd = profile["en" if query.latin else "zh"]
+    return float(np.clip((best - mean) / max(sd, 1e-3), -5.0, 10.0))
+
+
+def _coverage(retriever: Retriever, lexicon: Lexicon, words: Sequence[str], hits: Sequence[Hit]) -> list[float]:
+    return [lexicon.coverage(words, retriever.clause_norm(h.clause)) for h in hits]
+
+
+def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], calibration: Mapping[str, Any] = DEFAULT_CALIBRATION) -> list[float]:
     """The signals abstention is decided on, in FEATURES order."""
     if not hits:
-        return [0.0] * (len(FEATURES) - 1) + [1.0]
+        return [-5.0, -5.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
     top = hits[0]
+    words = key_words(query)
+    lexical = bool(words)
+    best_dense = max(h.signals["dense"] for h in hits)
     by_dense = sorted(hits, key=lambda h: -h.signals["dense"])[:3]
     by_bm25 = sorted(hits, key=lambda h: -h.signals["bm25"])[:3]
     agree = float(top.signals["bm25"] > 0 and any(h.clause is top.clause for h in by_dense) and any(h.clause is top.clause for h in by_bm25))
-    cov = lexicon.coverage(query.words, retriever.clause_norm(top.clause))
-    type_miss = float(not type_matches(query.answer_type, top.clause.text))
+    cover = _coverage(retriever, lexicon, words, hits) if lexical else [0.0] * len(hits)
+    region_gap = 0.0
+    if lexical and query.regions:
+        inside = [c for c, h in zip(cover, hits) if h.clause.region in query.regions]
+        # The concept is in the corpus but not in the region asked about: that region does not say.
+        region_gap = max(0.0, max(cover) - max(inside, default=0.0))
+    kind = query.answer_kind
+    kind_miss = float(kind in CONTENT_KINDS and not any(gives_kind(kind, retriever.clause_norm(h.clause)) for h in hits[:3]))
+    z = dense_z(calibration, query, best_dense)
     return [
-        top.signals["dense"],
-        0.0 if query.latin else cov,
-        top.signals["dense"] if query.latin else 0.0,
+        z if lexical else 0.0,
+        0.0 if lexical else z,  # without shared words, the dense score is the only evidence: weighed on its own
+        cover[0],
+        lexicon.missing_share(words) if lexical else 0.0,
         agree,
-        float(query.latin),
-        float(bool(query.other_places) and not query.regions),
-        float(bool(query.regions)),
-        type_miss,
-        float(query.answer_type not in (None, "number") and type_matches(query.answer_type, top.clause.text)),
+        float(not lexical),
+        float(bool(query.other_places)),
+        region_gap,
+        kind_miss,
+        float(not type_matches(query.answer_type, top.clause.text)),
         float(query.scope and bool(query.regions) and top.clause.kind == "scope"),
-        lexicon.unknown_share(query.words),
         1.0,
     ]
 
 
 def confidence(calibration: Mapping[str, Any], values: Sequence[float]) -> float:
     """Probability, under the fitted model, that the documents answer the question."""
-    z = float(np.dot(calibration["weights"], values))
+    weights = calibration["weights"]
+    if len(weights) != len(values):  # a calibration from an older format: answer, as before calibration
+        weights = DEFAULT_CALIBRATION["weights"]
+    z = float(np.dot(weights, values))
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -71,7 +122,6 @@ def vetoed(query: Query, cited: Sequence[Hit]) -> bool:
     # A year, a document number, a sum of money or an upper bound cannot be
     # quoted from clauses that contain none.
     strict_miss = query.answer_type in STRICT_TYPES and not any(type_matches(query.answer_type, h.clause.text) for h in cited)
-    # Latin-script input with fewer than two real words ("**x**", "alert(1)") asks nothing
-    # the e5 scores could judge: they sit near 0.8 for any string.
-    no_words = query.latin and sum(1 for w in query.words if len(w) >= 3 and w.isalpha()) < 2
-    return strict_miss or no_words
+    # Markup, formulas and code ("<script>alert(1)</script>", "$$x^2$$") ask nothing:
+    # e5 scores sit near 0.8 for any string, so no score can be trusted on them.
+    return strict_miss or not has_words(query.text)

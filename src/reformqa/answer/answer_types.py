@@ -1,14 +1,23 @@
-"""Answer types: the kind of answer a question asks for, and whether a text can give it.
+"""Answer types and kinds: what a question asks for, and whether a text can give it.
 
-A question for a year or a document number is not answered by a clause
-without one; a question for a term in years prefers the clause that states it.
+Two readings of the same question. The *type* is narrow and strict (a year,
+a document number, a sum, an upper bound): a clause without one cannot
+answer, and retrieval nudges up clauses that have one. The *kind* is the
+shape of the answer a person expects — a figure with its comparator, a
+duration, a date, a count, an enumeration, a condition, an actor, a yes/no
+with its qualifier, a definition — and decides which part of a clause is the
+quote. Both are read by rule from the normalised question; the text side of
+each is a pattern a sub-clause either shows or not.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["ANSWER_TYPES", "STRICT_TYPES", "TYPE_BOOST", "SPECIFIC_TYPE_BOOST", "NUMERIC", "asked_type", "type_boost", "type_matches"]
+__all__ = [
+    "ANSWER_TYPES", "STRICT_TYPES", "TYPE_BOOST", "SPECIFIC_TYPE_BOOST", "NUMERIC", "ANSWER_KINDS", "CONTENT_KINDS",
+    "asked_type", "type_boost", "type_matches", "asked_kind", "gives_kind",
+]
 
 NUMERIC = re.compile(
     r"多少|几成|几年|多久|多长|比例|百分|期限|时间|何时|哪年|什么时候|(?<!哪)几个|几月|几号|日期"
@@ -30,6 +39,64 @@ STRICT_TYPES = frozenset({"year", "doc_number", "money", "upper_bound"})
 TYPE_BOOST = 0.1  # any figure, for 多少/比例
 SPECIFIC_TYPE_BOOST = 0.3  # a date, a term in years, a year, a sum: few clauses state one
 
+_ORGS = (
+    r"企业|公司|高校|学校|院所|机构|单位|部门|政府|人员|团队|中心|平台|科学家|专家|发明人|设计人|完成人|国务院|委员会"
+    r"|主管|联盟|主体|个人|基金|银行|医院|法人|组织|协会|园区|人才"
+)
+# Question side, then text side, in the order a question is read: the first kind
+# whose question pattern matches is the kind asked for. Patterns run on normalised
+# text (simplified, lower-case, Arabic numerals).
+ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "date": (
+        re.compile(r"什么时候|何时|哪一?天|几月几[号日]|哪一?年|什么日期|日期|几号|哪月|起施行|施行时间|生效|截止|截至|\bwhen\b|\bwhat date\b|\bwhich (?:year|day|date)\b|\bdeadline\b|\bin force\b"),
+        re.compile(r"(?:19|20)\d\d年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|初)|年底|年内|之日起|起施行|即日起|自[^,，;；。]{0,16}起|以前|前完成|届时"),
+    ),
+    "duration": (
+        re.compile(r"多久|多长时间|多长期限|几年|多少年|几个月|多少天|几天|期限|年限|有效期|多长|\bhow long\b|\bhow many (?:years|months|days)\b|\bduration\b|\bterm\b|\bperiod\b"),
+        re.compile(r"\d+\s*(?:年|个月|日|天|周)(?:内|以上|以内|以下|之内)?|长期|期限|有效期|届满|年限"),
+    ),
+    "count": (
+        re.compile(r"几(?:个|项|家|类|座|所|种|条|位|名|批|次)|多少(?:个|项|家|类|座|所|种|条|位|名|批)|一共|总共|共有|共计|数量|\bhow many\b|\bnumber of\b"),
+        re.compile(r"\d+\s*(?:个|项|家|类|条|座|所|批|种|位|名|次|市|县|区)|[一二两三四五六七八九十百]+(?:个|项|家|类|条|座|所|批|种|位|名|市)|、"),
+    ),
+    "figure": (
+        re.compile(r"多少|比例|百分|几成|份额|比重|不低于|不少于|不超过|上限|下限|最高|最低|提高到|提高至|提取|\bhow much\b|percent|percentage|\bshare\b|proportion|ratio|\brate\b|at least|minimum|maximum"),
+        re.compile(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*(?:亿|万)?元|不低于|不少于|不超过|不高于|以上|以下|以内|至少|最高|最低|提高至|提高到|翻番|\d+\s*倍"),
+    ),
+    "condition": (
+        re.compile(
+            r"什么前提|什么情况|什么条件|何种情况|哪些情况|哪种情况|什么情形|哪些情形|前提是|条件是|满足什么|符合什么|具备什么|在什么|如果|的话"
+            r"|\bunder what\b|\bin what (?:case|circumstances?)\b|\bconditions?\b|\bprovided\b|\bwhen can\b|\bif\b"
+        ),
+        re.compile(r"在[^,，;；。]{1,40}(?:前提|基础|条件|情况|范围)(?:下|上)|^(?:其中)?(?:涉及|对于|凡|如|如果|若|符合|经|除|依照|依法|按照)|的$|前提|条件|情形|之一的"),
+    ),
+    "actor": (
+        re.compile(
+            r"谁|哪些单位|哪个单位|哪类单位|什么单位|哪些机构|哪个机构|什么机构|哪类机构|哪个部门|哪些部门|什么部门|哪些主体|哪类主体|什么主体"
+            r"|哪些企业|什么企业|哪类企业|哪些人|什么人|哪些高校|由哪|\bwho\b|\bwhom\b"
+            r"|\bwhich (?:bodies|body|organi[sz]ations?|institutions?|units?|departments?|agenc(?:y|ies)|entities|companies|enterprises|universities)\b"
+        ),
+        re.compile(_ORGS),
+    ),
+    "enumeration": (
+        re.compile(
+            r"哪些|哪几|包括什么|包括哪|包含哪|有什么|有哪|什么样的|都有|列举|几种方式|哪种方式|什么方式|哪些方式|什么领域|哪些领域|什么服务"
+            r"|\bwhat (?:services|fields|areas|ways|measures|kinds|types|forms|methods|sectors)\b|\bwhich (?:services|fields|areas|ways|measures|sectors)\b"
+        ),
+        re.compile(r"、|等(?:[^,，;；。]{0,8})$|以及|和[^,，;；。]{1,12}等"),
+    ),
+    "yesno": (
+        re.compile(r"是否|是不是|有没有|能不能|能否|可不可以|可否|会不会|要不要|需不需要|需要.{0,12}吗|吗$|吗\?|^(?:is|are|does|do|can|may|will|has|have|should|must)\b"),
+        re.compile(r"."),
+    ),
+    "definition": (
+        re.compile(r"是什么|指什么|什么意思|指的是|是啥|啥是|何谓|含义|定义|\bwhat (?:is|are|does)\b|\bwhat's\b|\bmeaning\b|\bdefine\b"),
+        re.compile(r"“[^”]+”|是指|指的是|即|称为|所称"),
+    ),
+}
+# Kinds whose answer is content the question does not hold: the quote must show it.
+CONTENT_KINDS = frozenset({"date", "duration", "count", "figure", "condition", "actor", "enumeration"})
+
 
 def asked_type(normalized: str) -> str | None:
     """The first answer type the question asks for, or None."""
@@ -48,3 +115,15 @@ def type_boost(answer_type: str | None) -> float:
     if answer_type is None:
         return 0.0
     return TYPE_BOOST if answer_type == "number" else SPECIFIC_TYPE_BOOST
+
+
+def asked_kind(normalized: str) -> str | None:
+    """The kind of answer a question asks for (ANSWER_KINDS), or None for a plain 'what is done about X'."""
+    return next((name for name, (asks, _) in ANSWER_KINDS.items() if asks.search(normalized)), None)
+
+
+def gives_kind(kind: str | None, text_norm: str) -> bool:
+    """Whether a normalised text (a sub-clause, usually) shows the kind of answer asked for."""
+    if kind is None:
+        return True
+    return ANSWER_KINDS[kind][1].search(text_norm) is not None

@@ -13,9 +13,9 @@ from typing import Any
 from ..records import Answer, Citation, Hit
 from ..search import Retriever
 from .abstain import FEATURES, confidence, features, vetoed
-from .compare import pivot_terms
-from .lists import list_regions
-from .question import Query, analyse, search_request
+from .compare import DEFAULT_MIN_MATCH
+from .lists import list_topic, topic_table
+from .question import Query
 from .quote import choose_quote
 from .signals import Lexicon
 
@@ -27,39 +27,50 @@ NEAREST = "以下是可能相关的条款，仅供参考。"
 
 def _outside(query: Query) -> str:
     """Name the places asked about that no pilot covers, so the 'no' is explained."""
-    if not query.other_places or query.regions:
+    if not query.other_places:
         return ""
     names = "、".join(p.title() if p.isascii() else p for p in query.other_places[:3])
     return f"问题提到的“{names}”不在文件所列的试点范围内。"
 
 
-def compose(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], *, k: int, calibration: Mapping[str, Any]) -> Answer:
-    """Turn ranked hits into an answer: quotes with citations, or say nothing matched."""
+def _listed(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], calibration: Mapping[str, Any], allowed: Sequence[str]) -> tuple[list[Citation], str]:
+    """The citations of a list answer (one a pilot) and, for an English topic, the document's words it went through."""
+    if len(query.regions) > 1:  # 合肥和成都分别…: each region named, by its best clause
+        best: dict[str, Hit] = {}
+        for hit in hits:
+            if hit.clause.region in query.regions:
+                best.setdefault(hit.clause.region, hit)
+        chosen = [best[r] for r in query.regions if r in best]
+        return [Citation(0, h, *choose_quote(retriever, lexicon, query, h, retriever.embed(query.normalized))) for h in chosen], ""
+    topic = list_topic(retriever, query)
+    if not topic:
+        return [], ""
+    table = topic_table(retriever, lexicon, topic, min_match=float(calibration.get("compare_min_match", DEFAULT_MIN_MATCH)))
+    rows = [r for r in table.rows if r.mentioned and r.citation is not None and (not allowed or r.region in allowed)]
+    rows.sort(key=lambda r: (-r.match, -r.score))
+    return [r.citation for r in rows if r.citation is not None], table.pivot
+
+
+def compose(
+    retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], *, k: int, calibration: Mapping[str, Any], regions: Sequence[str] = ()
+) -> Answer:
+    """Turn ranked hits into an answer: quotes with citations, or say nothing matched.
+
+    `regions` is the region filter the search was restricted to, if any: a list answer keeps to it.
+    """
     qvec = retriever.embed(query.normalized)
-    values = features(retriever, lexicon, query, hits)
+    values = features(retriever, lexicon, query, hits, calibration)
     p = confidence(calibration, values)
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions))
     answerable = bool(hits) and p >= calibration["threshold"] and not vetoed(query, hits[:k])
-    shown = list(hits[:k])
+    citations: list[Citation] = []
     via = ""
     if answerable and list_question:
-        topic, pool = query, [h for h in hits if not query.regions or h.clause.region in query.regions]
-        if query.latin:
-            # English shares no words with the text: list through the document's own
-            # words for the topic (those of its closest sub-clause), and say which.
-            stored = retriever.stored
-            via = pivot_terms(retriever, lexicon, query)
-            topic = analyse(via, stored.gazetteer, stored.tokenizer, stored.other_places)
-            pool = retriever.search(search_request(topic, "full"), mode="full", k=len(hits) or 30)
-        listed = list_regions(retriever, lexicon, topic, pool, calibration)
-        if listed:
-            shown = listed
-        else:
-            list_question = False
-    citations = []
-    for rank, hit in enumerate(shown, 1):
-        start, end = choose_quote(retriever, lexicon, query, hit, qvec)
-        citations.append(Citation(rank=rank, hit=hit, quote_start=start, quote_end=end))
+        citations, via = _listed(retriever, lexicon, query, hits, calibration, regions)
+        list_question = bool(citations)
+    if not citations:
+        citations = [Citation(0, hit, *choose_quote(retriever, lexicon, query, hit, qvec)) for hit in hits[:k]]
+    citations = [Citation(rank, c.hit, c.quote_start, c.quote_end) for rank, c in enumerate(citations, 1)]
     return Answer(
         question=query.text,
         answerable=answerable,

@@ -15,7 +15,7 @@ from ..corpus import Gazetteer, places_named
 from ..errors import InvalidQuestion
 from ..normalize import cjk_ratio, normalize
 from ..search import SearchRequest, Tokenizer
-from .answer_types import NUMERIC, asked_type, type_boost, type_matches
+from .answer_types import NUMERIC, asked_kind, asked_type, type_boost, type_matches
 
 __all__ = ["Query", "analyse", "check_question", "search_request"]
 
@@ -44,6 +44,7 @@ class Query:
     scope: bool
     words: tuple[str, ...]  # content words, region names left out
     tokens: tuple[str, ...]  # BM25 tokens
+    answer_kind: str | None = None  # the shape of answer asked for (answer_types.ANSWER_KINDS); None: what is done about X
 
 
 def check_question(question: object, max_chars: int) -> str:
@@ -67,6 +68,9 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
     others = places_named(normalized, places)
     # 芜湖 belongs to a pilot although 芜湖市 is not wholly in it: the gazetteer wins.
     others = tuple(p for p in others if not any(p in t or t in p for t in region_terms))
+    if others:  # 江苏扬州, 北京海淀区: the place named wins over the province that holds both it and a pilot
+        named = [(region, term) for region, term in named if not gazetteer.weak(term)]
+        region_terms = tuple(term for _, term in named)
     return Query(
         text=question,
         normalized=normalized,
@@ -80,6 +84,7 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         scope=bool(_SCOPE.search(normalized)),
         words=words,
         tokens=tuple(tokenizer(normalized)),
+        answer_kind=asked_kind(normalized),
     )
 
 

@@ -1,30 +1,66 @@
-"""Choosing the quote: the sub-clause of a cited clause that answers the question.
+"""Choosing the quote: the shortest run of a clause's sub-clauses that gives the answer asked for.
 
-Shared words weigh first, meaning second, and a sub-clause that states the
-figure, date or term asked for is preferred; a quote too short to stand alone
-takes the sub-clause that continues it.
+A question asks for a kind of answer (answer_types.ANSWER_KINDS): the figure,
+the list of services, the condition, the actor. The quote is the run of one
+to three adjacent sub-clauses that is about the question (its words, then its
+meaning) *and* shows that kind of answer, so 开展哪些服务 quotes the services,
+not the sub-clause that merely repeats 运营中心. A run never stops where the
+text goes on to qualify it: a condition (…的, 在…前提下) takes its consequence,
+and 但…, 不受…, …除外 stay with what they qualify. Quotes are offsets into the
+source, never rewritten text.
 """
 
 from __future__ import annotations
 
-import math
+import re
 
 import numpy as np
 
 from ..normalize import normalize
 from ..records import Clause, Hit
 from ..search import Retriever
-from .answer_types import type_matches
+from .answer_types import CONTENT_KINDS, gives_kind, type_matches
 from .question import Query
 from .signals import Lexicon
 
-__all__ = ["choose_quote"]
+__all__ = ["choose_quote", "QUALIFIES", "CONDITION_HEAD"]
 
-_CONTINUES = ("或", "并", "且", "其中", "以及", "及")
+_MAX_RUN = 3
+_GIVES = 0.6  # a run that shows the kind of answer asked for beats one that only names the topic
+_EXTRA = 0.2  # each further sub-clause must earn its place
+# A sub-clause that opens like this belongs to the one before it: it qualifies or continues it.
+QUALIFIES = re.compile(r"^(?:但|但是|不受|不得|不再|且|并且|并|或|或者|以及|及|其中|除|同时|也|均|应当|须|必须)|除外")
+# A sub-clause that only states a condition (…的, 在…下, 对于…): its consequence follows.
+CONDITION_HEAD = re.compile(r"(?:的|时|后|前|下|外)$|^(?:对于|对|凡|如|如果|若|经|属于|涉及|其中涉及)")
 
 
-def _span_text(clause: Clause, start: int, end: int) -> str:
-    return clause.text[start - clause.start : end - clause.start]
+def _text(clause: Clause, i: int) -> str:
+    span = clause.spans[i]
+    return clause.text[span.start - clause.start : span.end - clause.start]
+
+
+def _run_score(norms: list[str], dense: np.ndarray, lexicon: Lexicon, query: Query, i: int, j: int) -> float:
+    joined = "".join(norms[i : j + 1])
+    score = lexicon.coverage(query.words, joined) + 0.5 * float(dense[i : j + 1].max())
+    kind = query.answer_kind
+    if kind in CONTENT_KINDS and any(gives_kind(kind, n) for n in norms[i : j + 1]):
+        score += _GIVES
+    if query.answer_type is not None and type_matches(query.answer_type, joined):
+        score += 0.3  # the run that states the date, term or figure asked for
+    return score - _EXTRA * (j - i)
+
+
+def _complete(clause: Clause, norms: list[str], i: int, j: int, query: Query) -> tuple[int, int]:
+    """Widen a run so that it does not stop mid-thought."""
+    last = len(norms) - 1
+    while j < last and (QUALIFIES.search(norms[j + 1]) or (CONDITION_HEAD.search(norms[j]) and len(norms[j]) <= 24)):
+        j += 1
+    # A quote too short to stand alone takes the sub-clause that continues it.
+    short = clause.spans[j].end - clause.spans[i].start < 8
+    typed = query.answer_type not in (None, "number") and type_matches(query.answer_type, "".join(norms[i : j + 1]))
+    if short and not typed and j < last:
+        j += 1
+    return i, j
 
 
 def choose_quote(retriever: Retriever, lexicon: Lexicon, query: Query, hit: Hit, qvec: np.ndarray) -> tuple[int, int]:
@@ -33,22 +69,15 @@ def choose_quote(retriever: Retriever, lexicon: Lexicon, query: Query, hit: Hit,
     if clause.kind == "scope" or len(clause.spans) <= 1:
         last = clause.spans[-1].end if clause.spans else clause.end
         return clause.start, last
-    dense = retriever.span_dense(clause, qvec)
-    spread = float(dense.max() - dense.min()) if len(dense) else 0.0
-    best, best_score = 0, -math.inf
-    for i, span in enumerate(clause.spans):
-        text = _span_text(clause, span.start, span.end)
-        score = lexicon.coverage(query.words, normalize(text))
-        score += 0.5 * (float(dense[i] - dense.min()) / spread if spread > 0 else 0.0)
-        if query.answer_type is not None and type_matches(query.answer_type, text):
-            score += 0.3  # the sub-clause that states the date, term or figure asked for
-        if score > best_score:
-            best, best_score = i, score
-    start, end = clause.spans[best].start, clause.spans[best].end
-    following = clause.spans[best + 1] if best + 1 < len(clause.spans) else None
-    if following is not None:
-        next_text = _span_text(clause, following.start, following.end)
-        typed = query.answer_type not in (None, "number") and type_matches(query.answer_type, _span_text(clause, start, end))
-        if next_text.startswith(_CONTINUES) or (end - start < 8 and not typed):
-            end = following.end
-    return start, end
+    norms = [normalize(_text(clause, i)) for i in range(len(clause.spans))]
+    raw = retriever.span_dense(clause, qvec)
+    spread = float(raw.max() - raw.min()) if len(raw) else 0.0
+    dense = (raw - raw.min()) / spread if spread > 0 else np.zeros(len(norms))
+    best, best_score = (0, 0), -np.inf
+    for i in range(len(norms)):
+        for j in range(i, min(i + _MAX_RUN, len(norms))):
+            score = _run_score(norms, dense, lexicon, query, i, j)
+            if score > best_score + 1e-9:
+                best, best_score = (i, j), score
+    i, j = _complete(clause, norms, *best, query)
+    return clause.spans[i].start, clause.spans[j].end

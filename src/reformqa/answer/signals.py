@@ -34,6 +34,22 @@ class Lexicon:
         total = sum(self.weight(w) for w in words)
         return sum(self.weight(w) for w in words if w in text_norm) / total
 
+    def present(self, word: str) -> bool:
+        """Whether the word occurs anywhere in the corpus: as a token, or as adjacent character pairs."""
+        if word in self._idf:
+            return True
+        # The index holds every character bigram of the text (~ab): a word jieba cut
+        # differently in the clauses is still found when all its bigrams are there.
+        pairs = [word[i : i + 2] for i in range(len(word) - 1)]
+        return bool(pairs) and all("~" + p in self._idf for p in pairs)
+
+    def missing_share(self, words: Sequence[str]) -> float:
+        """Share of the words (weighted by rarity) that occur nowhere in the corpus (0.0 for no words)."""
+        if not words:
+            return 0.0
+        total = sum(self.weight(w) for w in words)
+        return sum(self.weight(w) for w in words if not self.present(w)) / total
+
     def unknown_share(self, words: Sequence[str]) -> float:
         """Share of the words that no clause contains at all (1.0 for no words)."""
         if not words:

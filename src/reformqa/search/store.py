@@ -32,7 +32,7 @@ from .tokenize import Tokenizer
 
 __all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "read_index"]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: calibration with a corpus profile and corpus-independent features
 REQUIRED_FILES = ("manifest.json", "documents.jsonl", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
 # bench/: with nlist = 4*sqrt(N), 256 probes kept recall@10 >= 0.95 at 100k and 1M clauses.
 IVF_NPROBE = 256
@@ -90,7 +90,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         raise IndexMismatch(f"{folder} was built from other seeds than those in seeds/ now. Run: reformqa index")
     try:
         clauses = [_clause(json.loads(line)) for line in (folder / "clauses.jsonl").read_text(encoding="utf-8").splitlines() if line]
-        regions = [Region(**{**r, "places": tuple(r["places"]), "aliases": tuple(r["aliases"])}) for r in json.loads((folder / "regions.json").read_text(encoding="utf-8"))]
+        regions = [Region(**{**r, "places": tuple(r["places"]), "aliases": tuple(r["aliases"]), "containers": tuple(r.get("containers", ()))}) for r in json.loads((folder / "regions.json").read_text(encoding="utf-8"))]
         vectors = faiss.read_index(str(folder / "clauses.faiss"))
         if "IVF" in str(manifest.get("faiss_factory", "")):
             faiss.extract_index_ivf(vectors).nprobe = IVF_NPROBE
