@@ -60,7 +60,7 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\d+\s*(?:个|项|家|类|条|座|所|批|种|位|名|次|市|县|区)|[一二两三四五六七八九十百]+(?:个|项|家|类|条|座|所|批|种|位|名|市)|、"),
     ),
     "figure": (
-        re.compile(r"多少|比例|百分|几成|份额|比重|不低于|不少于|不超过|上限|下限|最高|最低|提高到|提高至|提取|\bhow much\b|percent|percentage|\bshare\b|proportion|ratio|\brate\b|at least|minimum|maximum"),
+        re.compile(r"多少|比例|百分|几成|份额|比重|不低于|不少于|不超过|上限|下限|最高|最低|提高到|提高至|提取|\bhow much\b|\bpercent(?:age)?\b|\bshare\b|\bproportion\b|\bratio\b|\brate\b|\bat least\b|\bminimum\b|\bmaximum\b"),
         re.compile(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*(?:亿|万)?元|不低于|不少于|不超过|不高于|以上|以下|以内|至少|最高|最低|提高至|提高到|翻番|\d+\s*倍"),
     ),
     "condition": (
@@ -90,7 +90,7 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"."),
     ),
     "definition": (
-        re.compile(r"是什么|指什么|什么意思|指的是|是啥|啥是|何谓|含义|定义|\bwhat (?:is|are|does)\b|\bwhat's\b|\bmeaning\b|\bdefine\b"),
+        re.compile(r"是什么|指什么|什么意思|指的是|是啥|啥是|何谓|含义|定义|是怎么回事|\bwhat (?:is|are) (?:a |an |the )?[\w'-]+(?: [\w'-]+)?\?*$|\bwhat does [\w' -]+ mean\b|\bwhat's\b|\bmeaning\b|\bdefine\b|\bwhat is meant by\b"),
         re.compile(r"“[^”]+”|是指|指的是|即|称为|所称"),
     ),
 }

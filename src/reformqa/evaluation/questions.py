@@ -32,6 +32,7 @@ class GoldQuestion:
     spans_by_region: dict[str, tuple[str, ...]] = field(default_factory=dict)
     docs: tuple[str, ...] = ()  # the documents (doc ids = file stems) the answer lies in; () for any
     article: str = ""  # 第十二条: the article the top citation must carry, for questions that ask by article
+    answer_kind: str = ""  # the kind of answer asked for (figure, date, condition…); "" for list and unanswerable questions
 
     @property
     def is_list(self) -> bool:
@@ -68,6 +69,7 @@ def _question(row: dict) -> GoldQuestion:
         spans_by_region={k: tuple(v) for k, v in row.get("spans_by_region", {}).items()},
         docs=tuple(row.get("docs", [])),
         article=row.get("article", ""),
+        answer_kind=row.get("answer_kind", ""),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .answer_kinds import render_answer_kinds
 from .charts import write_charts
 from .metrics import EVAL_K, MAX_P, kind_measure
 from .runs import save_run
@@ -250,7 +251,7 @@ def render_markdown(run: dict[str, Any]) -> str:
             for label, key, count, digits in ROWS]
     out += ["## All measures per mode", "", *md_table(["measure", *modes], rows), "",
             f"![main measures per mode and per kind]({name}-metrics.png)", ""]
-    out += [*_comparison_section(run), "", *_breakdowns(run), "", *_threshold_section(run)]
+    out += [*_comparison_section(run), "", *_breakdowns(run), "", *render_answer_kinds(run, _main_mode(run)), *_threshold_section(run)]
     if run.get("compare_topics"):
         out += render_topics(run["compare_topics"])
     out += _failures(run)

@@ -17,6 +17,7 @@ from ..contract import answer_to_json
 from ..errors import ReformqaError
 from ..records import Answer
 from ..search import MODES, Retriever
+from .answer_kinds import by_answer_kind
 from .metrics import EVAL_K, MAX_P, Observed, Relevant, Scores, failures, relevant_clauses, score_questions, summarize, threshold_sweep
 from .questions import KINDS, GoldQuestion, answerable_here
 from .significance import compare_modes
@@ -40,7 +41,7 @@ class Asker(Protocol):
 
 def _question_record(gold: GoldQuestion, relevant: dict[str, str | None]) -> dict[str, Any]:
     return {
-        "id": gold.qid, "question": gold.question, "kind": gold.kind, "split": gold.split, "answerable": gold.answerable,
+        "id": gold.qid, "question": gold.question, "kind": gold.kind, "answer_kind": gold.answer_kind, "split": gold.split, "answerable": gold.answerable,
         "regions": list(gold.regions), "spans": list(gold.spans), "spans_by_region": {k: list(v) for k, v in gold.spans_by_region.items()},
         "relevant": sorted(relevant), "modes": {},
     }
@@ -126,6 +127,7 @@ def assemble_run(golds: Sequence[GoldQuestion], relevant: Relevant, observed: di
         "gold_problems": [g.qid for g in golds if g.answerable and (not relevant[g.qid] or set(g.regions) - set(relevant[g.qid].values()))],
         "summary": {mode: summarize(golds, observed[mode], scores[mode]) for mode in modes},
         "by_kind": {mode: {k: summarize([g for g in golds if g.kind == k], observed[mode], scores[mode]) for k in kinds} for mode in modes},
+        "by_answer_kind": {mode: by_answer_kind(golds, observed[mode], scores[mode]) for mode in modes},
         "by_region": {mode: _by_region(golds, relevant, observed[mode], scores[mode], index.get("regions", ())) for mode in modes},
         "comparisons": compare_modes(golds, relevant, observed, scores),
         "threshold_sweep": threshold_sweep(golds, observed["full"], scores["full"], threshold) if "full" in modes else None,
