@@ -161,7 +161,8 @@ class Project:
 
     def _open(self, stored: StoredIndex, signature: tuple[int, int] | None) -> None:
         retriever = Retriever(stored, self.embedder)
-        self._retriever, self._lexicon, self._opened = retriever, Lexicon(retriever.idf, retriever.max_idf), signature
+        lexicon = Lexicon(retriever.idf, retriever.max_idf, stored.calibration.get("synonyms"))
+        self._retriever, self._lexicon, self._opened = retriever, lexicon, signature
 
     def lexicon(self) -> Lexicon:
         """Word weights of the opened index, for the answer layer's signals."""

@@ -18,14 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from ..normalize import has_cjk
+from ..normalize import has_cjk, normalize
 from ..records import Hit
 from ..search import Retriever
 from .answer_types import CONTENT_KINDS, STRICT_TYPES, gives_kind, type_matches
 from .question import Query
 from .signals import Lexicon
 
-__all__ = ["FEATURES", "DEFAULT_CALIBRATION", "DEFAULT_PROFILE", "features", "confidence", "vetoed", "has_words", "key_words", "dense_z"]
+__all__ = ["FEATURES", "DEFAULT_CALIBRATION", "DEFAULT_PROFILE", "features", "confidence", "threshold", "vetoed", "has_words", "key_words", "dense_z"]
 
 FEATURES = ("dense_z", "dense_z_nolex", "coverage", "missing", "agree", "no_lexical", "other_place", "region_gap", "kind_miss", "type_miss", "scope_hit", "bias")
 # What out-of-domain questions score on a corpus, by script, until a build measures it:
@@ -117,11 +117,20 @@ def confidence(calibration: Mapping[str, Any], values: Sequence[float]) -> float
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
+def threshold(calibration: Mapping[str, Any], values: Sequence[float]) -> float:
+    """The cut on confidence: questions sharing no words with the corpus (English before a bridge) have their own."""
+    if len(values) == len(FEATURES) and values[FEATURES.index("no_lexical")] and "threshold_nolex" in calibration:
+        return float(calibration["threshold_nolex"])
+    return float(calibration["threshold"])
+
+
 def vetoed(query: Query, cited: Sequence[Hit]) -> bool:
     """A 'no' whatever the scores: the question asks for what no cited clause can give, or asks nothing."""
     # A year, a document number, a sum of money or an upper bound cannot be
     # quoted from clauses that contain none.
     strict_miss = query.answer_type in STRICT_TYPES and not any(type_matches(query.answer_type, h.clause.text) for h in cited)
+    # Likewise a figure (多少, 比例): clauses that state no figure at all cannot give it.
+    figure_miss = query.answer_kind == "figure" and not any(gives_kind("figure", normalize(h.clause.text)) for h in cited[:3])
     # Markup, formulas and code ("<script>alert(1)</script>", "$$x^2$$") ask nothing:
     # e5 scores sit near 0.8 for any string, so no score can be trusted on them.
-    return strict_miss or not has_words(query.text)
+    return strict_miss or figure_miss or not has_words(query.text)

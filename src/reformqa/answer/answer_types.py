@@ -80,7 +80,8 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "enumeration": (
         re.compile(
-            r"哪些|哪几|包括什么|包括哪|包含哪|有什么|有哪|什么样的|都有|列举|几种方式|哪种方式|什么方式|哪些方式|什么领域|哪些领域|什么服务"
+            r"哪些|哪几|包括什么|包括哪|包含哪|有什么|有哪|什么样的|都有|列举|几种方式|哪种方式|哪些方式"
+            r"|(?:什么|啥)(?:服务|领域|方式|内容|制度|措施|权利|渠道|途径|事项|工作)"
             r"|\bwhat (?:services|fields|areas|ways|measures|kinds|types|forms|methods|sectors)\b|\bwhich (?:services|fields|areas|ways|measures|sectors)\b"
         ),
         re.compile(r"、|等(?:[^,，;；。]{0,8})$|以及|和[^,，;；。]{1,12}等"),
@@ -90,7 +91,7 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"."),
     ),
     "definition": (
-        re.compile(r"是什么|指什么|什么意思|指的是|是啥|啥是|何谓|含义|定义|是怎么回事|\bwhat (?:is|are) (?:a |an |the )?[\w'-]+(?: [\w'-]+)?\?*$|\bwhat does [\w' -]+ mean\b|\bwhat's\b|\bmeaning\b|\bdefine\b|\bwhat is meant by\b"),
+        re.compile(r"是什么|指什么|什么意思|指的是|是啥|是个啥|啥是|啥意思|何谓|含义|定义|是怎么回事|\bwhat (?:is|are) (?:a |an |the )?[\w'-]+(?: [\w'-]+)?\?*$|\bwhat does [\w' -]+ mean\b|\bwhat's\b|\bmeaning\b|\bdefine\b|\bwhat is meant by\b"),
         re.compile(r"“[^”]+”|是指|指的是|即|称为|所称"),
     ),
 }

@@ -25,6 +25,7 @@ from .abstain import DEFAULT_CALIBRATION, FEATURES, features, has_words
 from .lists import POLICY_VERBS
 from .question import Query, analyse, search_request
 from .signals import Lexicon
+from .synonyms import corpus_synonyms
 
 __all__ = ["Example", "fit_calibration", "logistic", "out_of_domain", "clause_questions", "corpus_profile"]
 
@@ -130,6 +131,8 @@ def _best_threshold(p: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
 
 def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[Example]) -> dict[str, Any]:
     """Fit the abstention model on gold dev questions, the corpus's own clause questions and the shipped out-of-domain set."""
+    synonyms = corpus_synonyms(w for w in retriever.idf if not w.startswith("~"))
+    lexicon = Lexicon(retriever.idf, retriever.max_idf, synonyms)
     foreign = out_of_domain()
     profile = corpus_profile(retriever, foreign)
     made = clause_questions(retriever, lexicon)
@@ -151,14 +154,21 @@ def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[E
         sw.append(weight)
     fitted_on = {"questions": len(examples), "answerable": sum(1 for e in examples if e.answerable), "clause_questions": len(made), "out_of_domain": len(rows) - len(examples) - len(made)}
     if len(set(y)) < 2:
-        return {**calibration, "fitted_on": fitted_on}
+        return {**calibration, "fitted_on": fitted_on, "synonyms": synonyms}
     xa, ya, swa = np.array(x, dtype=np.float64), np.array(y), np.array(sw)
     weights = logistic(xa, ya, sample_weight=swa)
     p = 1.0 / (1.0 + np.exp(-(xa @ weights)))
+    # Questions that share no words with the corpus (English, until a bridge gives them
+    # Chinese words) rest on the dense score alone: their cut is fitted on them alone.
+    nolex = xa[:, FEATURES.index("no_lexical")] == 1
+    cuts = {"threshold": _best_threshold(p[~nolex], ya[~nolex], swa[~nolex])}
+    if len(set(ya[nolex])) == 2:
+        cuts["threshold_nolex"] = _best_threshold(p[nolex], ya[nolex], swa[nolex])
     return {
         "features": list(FEATURES),
         "weights": [round(float(w), 6) for w in weights],
-        "threshold": _best_threshold(p, ya, swa),
+        **cuts,
         "profile": profile,
         "fitted_on": fitted_on,
+        "synonyms": synonyms,
     }

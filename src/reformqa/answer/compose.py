@@ -12,7 +12,7 @@ from typing import Any
 
 from ..records import Answer, Citation, Hit
 from ..search import Retriever
-from .abstain import FEATURES, confidence, features, vetoed
+from .abstain import FEATURES, confidence, features, threshold, vetoed
 from .compare import DEFAULT_MIN_MATCH
 from .lists import list_topic, topic_table
 from .question import Query
@@ -62,7 +62,7 @@ def compose(
     values = features(retriever, lexicon, query, hits, calibration)
     p = confidence(calibration, values)
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions))
-    answerable = bool(hits) and p >= calibration["threshold"] and not vetoed(query, hits[:k])
+    answerable = bool(hits) and p >= threshold(calibration, values) and not vetoed(query, hits[:k])
     citations: list[Citation] = []
     via = ""
     if answerable and list_question:

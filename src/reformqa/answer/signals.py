@@ -15,9 +15,10 @@ __all__ = ["Lexicon"]
 class Lexicon:
     """Word weights of one index, and the coverage signals built on them."""
 
-    def __init__(self, idf: Mapping[str, float], max_idf: float):
+    def __init__(self, idf: Mapping[str, float], max_idf: float, synonyms: Mapping[str, str] | None = None):
         self._idf = idf
         self._max_idf = max_idf
+        self._synonyms = synonyms or {}  # word -> a corpus word with the same sense (answer.synonyms)
 
     def weight(self, word: str) -> float:
         """How much a word says: rare words weigh more (unseen words the most)."""
@@ -35,8 +36,8 @@ class Lexicon:
         return sum(self.weight(w) for w in words if w in text_norm) / total
 
     def present(self, word: str) -> bool:
-        """Whether the word occurs anywhere in the corpus: as a token, or as adjacent character pairs."""
-        if word in self._idf:
+        """Whether the word occurs anywhere in the corpus: as a token, as adjacent character pairs, or through a synonym."""
+        if word in self._idf or word in self._synonyms:
             return True
         # The index holds every character bigram of the text (~ab): a word jieba cut
         # differently in the clauses is still found when all its bigrams are there.
