@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "ANSWER_HEAD", "answer_head",
     "ANSWER_TYPES", "STRICT_TYPES", "TYPE_BOOST", "SPECIFIC_TYPE_BOOST", "NUMERIC", "ANSWER_KINDS", "CONTENT_KINDS",
     "asked_type", "type_boost", "type_matches", "asked_kind", "gives_kind",
 ]
@@ -80,8 +81,7 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "enumeration": (
         re.compile(
-            r"哪些|哪几|包括什么|包括哪|包含哪|有什么|有哪|什么样的|都有|列举|几种方式|哪种方式|哪些方式"
-            r"|(?:什么|啥)(?:服务|领域|方式|内容|制度|措施|权利|渠道|途径|事项|工作)"
+            r"哪些|哪几|包括什么|包括哪|包含哪|有哪|都有|列举|几种方式|哪些方式|(?:什么|啥)(?:服务|领域)"
             r"|\bwhat (?:services|fields|areas|ways|measures|kinds|types|forms|methods|sectors)\b|\bwhich (?:services|fields|areas|ways|measures|sectors)\b"
         ),
         re.compile(r"、|等(?:[^,，;；。]{0,8})$|以及|和[^,，;；。]{1,12}等"),
@@ -97,6 +97,19 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 # Kinds whose answer is content the question does not hold: the quote must show it.
 CONTENT_KINDS = frozenset({"date", "duration", "count", "figure", "condition", "actor", "enumeration"})
+
+
+# 哪个平台, 什么模式, 哪些服务: the noun after the question word names what the answer is.
+ANSWER_HEAD = re.compile(r"(?:哪个|哪些|哪类|哪种|哪几种|哪几个|哪一个|哪家|什么样的|什么|啥)([\u4e00-\u9fff]{2})")
+_NOT_HEADS = frozenset("时候 意思 地方 情况 前提 条件 规定 要求 政策 内容 方面 试点 地区 城市 东西 样子".split())
+
+
+def answer_head(normalized: str) -> str | None:
+    """The noun a question asks for (平台 in 依托哪个平台), when it names one."""
+    match = ANSWER_HEAD.search(normalized)
+    if match is None or match.group(1) in _NOT_HEADS:
+        return None
+    return match.group(1)
 
 
 def asked_type(normalized: str) -> str | None:

@@ -51,6 +51,17 @@ def _listed(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence
     return [r.citation for r in rows if r.citation is not None], table.pivot
 
 
+def _scope_last(query: Query, hits: Sequence[Hit]) -> list[Hit]:
+    """A scope sentence answers only where-and-which questions: for any other, a measure of its region comes first."""
+    if query.scope or query.answer_kind == "count" or not hits or hits[0].clause.kind != "scope":
+        return list(hits)
+    region = hits[0].clause.region
+    measure = next((i for i, h in enumerate(hits[:5]) if h.clause.region == region and h.clause.kind != "scope"), None)
+    if measure is None:
+        return list(hits)
+    return [hits[measure], *(h for i, h in enumerate(hits) if i != measure)]
+
+
 def compose(
     retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], *, k: int, calibration: Mapping[str, Any], regions: Sequence[str] = ()
 ) -> Answer:
@@ -59,6 +70,7 @@ def compose(
     `regions` is the region filter the search was restricted to, if any: a list answer keeps to it.
     """
     qvec = retriever.embed(query.normalized)
+    hits = _scope_last(query, hits)
     values = features(retriever, lexicon, query, hits, calibration)
     p = confidence(calibration, values)
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions))

@@ -19,7 +19,7 @@ import numpy as np
 from ..normalize import normalize
 from ..records import Clause, Hit
 from ..search import Retriever
-from .answer_types import CONTENT_KINDS, gives_kind, type_matches
+from .answer_types import CONTENT_KINDS, answer_head, gives_kind, type_matches
 from .question import Query
 from .signals import Lexicon
 
@@ -39,9 +39,20 @@ def _text(clause: Clause, i: int) -> str:
     return clause.text[span.start - clause.start : span.end - clause.start]
 
 
-def _run_score(norms: list[str], dense: np.ndarray, lexicon: Lexicon, query: Query, i: int, j: int) -> float:
+def _echo(norm: str, question: str) -> float:
+    """Share of a sub-clause's Chinese characters that the question already says."""
+    chars = [c for c in norm if "\u4e00" <= c <= "\u9fff"]
+    return sum(1 for c in chars if c in question) / len(chars) if chars else 1.0
+
+
+def _run_score(norms: list[str], dense: np.ndarray, lexicon: Lexicon, query: Query, i: int, j: int, head: str | None) -> float:
     joined = "".join(norms[i : j + 1])
     score = lexicon.coverage(query.words, joined) + 0.5 * float(dense[i : j + 1].max())
+    if head is not None:
+        if head in joined:
+            score += _GIVES  # 依托哪个平台: the run that names a 平台
+        if i == j and _echo(joined, query.normalized) > 0.9:
+            score -= _EXTRA  # the question already says all of it: the answer lies beside it
     kind = query.answer_kind
     if kind in CONTENT_KINDS and any(gives_kind(kind, n) for n in norms[i : j + 1]):
         score += _GIVES
@@ -74,9 +85,10 @@ def choose_quote(retriever: Retriever, lexicon: Lexicon, query: Query, hit: Hit,
     spread = float(raw.max() - raw.min()) if len(raw) else 0.0
     dense = (raw - raw.min()) / spread if spread > 0 else np.zeros(len(norms))
     best, best_score = (0, 0), -np.inf
+    head = answer_head(query.normalized)
     for i in range(len(norms)):
         for j in range(i, min(i + _MAX_RUN, len(norms))):
-            score = _run_score(norms, dense, lexicon, query, i, j)
+            score = _run_score(norms, dense, lexicon, query, i, j, head)
             if score > best_score + 1e-9:
                 best, best_score = (i, j), score
     i, j = _complete(clause, norms, *best, query)
