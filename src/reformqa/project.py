@@ -116,9 +116,9 @@ class Project:
     def _calibrate(self, folder: Path) -> dict[str, Any]:
         from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
 
+        # No question set is no reason to answer everything: the model is still fitted on
+        # questions made from the corpus's own clauses and the shipped out-of-domain ones.
         files = question_files(self.settings.home / QUESTION_SET.parent)
-        if not files:
-            return dict(DEFAULT_CALIBRATION, compare_min_match=DEFAULT_MIN_MATCH, fitted_on=None)
         retriever = Retriever(read_index(folder), self.embedder)
         present = set(retriever.stored.documents)
         # Dev questions of every set whose documents this index holds: the others' answers are not here to find.

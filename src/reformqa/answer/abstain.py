@@ -42,7 +42,9 @@ _FRAME = frozenset(
     "试点 规定 要求 做法 措施 办法 政策 文件 方案 哪些 怎么 怎样 如何 什么 多少 是否 可以 应当 有关 方面 内容 问题 情况 "
     "属于 归属 适用 涵盖 覆盖 包括 包含 范围 哪个 所在 地区 城市 说法 具体 主要 一共 总共 分别 目前 现在 "
     # how a question asks for its kind of answer (a term, a share, a condition), not what about
-    "期限 年限 期间 时间 时候 日期 比例 份额 数量 条件 前提 情形 途径 渠道 意思 含义 定义 谁 哪里 哪儿 多久 多长".split()
+    "期限 年限 期间 时间 时候 日期 比例 份额 数量 条件 前提 情形 途径 渠道 意思 含义 定义 谁 哪里 哪儿 多久 多长 "
+    # spoken glue a formal text never writes (是不是 -> 不是, 拿到手)
+    "不是 这些 那些 这个 那个 拿到 得到 一下 怎么算 能够 需要 应该 进行 知道 告诉 请问 下来 起来 出来".split()
 )
 _MARKUP = re.compile(r"<[^>]*>|\$\$.*?\$\$|\$[^$]*\$|\\[a-zA-Z]+|&[a-z]+;|```.*?```|`[^`]*`", re.S)
 _CODE = re.compile(r"\S*[(){}\[\];=<>|\\^_*#@$]\S*")
@@ -58,7 +60,7 @@ def has_words(text: str) -> bool:
 
 def key_words(query: Query) -> list[str]:
     """The question's content words that name what it is about (Chinese, possibly bridged from English)."""
-    return [w for w in query.words if has_cjk(w) and w not in _FRAME]
+    return [w for w in query.words if has_cjk(w) and len(w) >= 2 and w not in _FRAME]
 
 
 def dense_z(calibration: Mapping[str, Any], query: Query, best: float) -> float:

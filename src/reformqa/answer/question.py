@@ -64,7 +64,8 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
     normalized = normalize(question)
     named = gazetteer.find(normalized)
     region_terms = tuple(term for _, term in named)
-    words = tuple(w for w in tokenizer.words(normalized) if not any(w in t or t in w for t in region_terms))
+    # A place name, or one with its unit (合肥市), is not a content word; a term that holds one (“浙江拍”) is.
+    words = tuple(w for w in tokenizer.words(normalized) if not any(w in t or w in (t + "市", t + "省", t + "县", t + "区") for t in region_terms))
     others = places_named(normalized, places)
     # 芜湖 belongs to a pilot although 芜湖市 is not wholly in it: the gazetteer wins.
     others = tuple(p for p in others if not any(p in t or t in p for t in region_terms))
