@@ -24,7 +24,6 @@ from .answer import (
     Lexicon,
     analyse,
     check_question,
-    compare,
     compose,
     fit_calibration,
     fit_min_match,
