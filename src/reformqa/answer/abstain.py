@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..corpus.structure import arabic
 from ..records import Hit
 from ..search import Retriever
 from .answer_types import STRICT_TYPES, type_matches
@@ -60,6 +61,10 @@ def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequenc
     ]
 
 
+def _article_number(article: str) -> int:
+    return arabic(article[1:-1]) if article.startswith("第") and article.endswith("条") else 0
+
+
 def confidence(calibration: Mapping[str, Any], values: Sequence[float]) -> float:
     """Probability, under the fitted model, that the documents answer the question."""
     z = float(np.dot(calibration["weights"], values))
@@ -74,4 +79,7 @@ def vetoed(query: Query, cited: Sequence[Hit]) -> bool:
     # Latin-script input with fewer than two real words ("**x**", "alert(1)") asks nothing
     # the e5 scores could judge: they sit near 0.8 for any string.
     no_words = query.latin and sum(1 for w in query.words if len(w) >= 3 and w.isalpha()) < 2
-    return strict_miss or no_words
+    # 《上海市…条例》 or 促进科技成果转化法第六十条: a document or an article the corpus does not hold.
+    asked = query.documents
+    absent = asked.unknown or bool(asked.article and not any(h.clause.article and _article_number(h.clause.article) == asked.article for h in cited))
+    return strict_miss or no_words or absent

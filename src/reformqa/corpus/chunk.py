@@ -91,6 +91,7 @@ def chunk(document: Document) -> list[Clause]:
                     breadcrumb=(document.title, *passage.headings),
                     article=passage.article,
                     place=passage.place,
+                    doc_short_title=document.short_title,
                 )
             )
     return clauses

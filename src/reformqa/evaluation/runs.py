@@ -17,6 +17,7 @@ from ..contract import answer_to_json
 from ..errors import ReformqaError
 from ..records import Answer
 from ..search import MODES, Retriever
+from .by_document import by_document
 from .metrics import EVAL_K, MAX_P, Observed, Relevant, Scores, failures, relevant_clauses, score_questions, summarize, threshold_sweep
 from .questions import KINDS, GoldQuestion, answerable_here
 from .significance import compare_modes
@@ -42,7 +43,7 @@ def _question_record(gold: GoldQuestion, relevant: dict[str, str | None]) -> dic
     return {
         "id": gold.qid, "question": gold.question, "kind": gold.kind, "split": gold.split, "answerable": gold.answerable,
         "regions": list(gold.regions), "spans": list(gold.spans), "spans_by_region": {k: list(v) for k, v in gold.spans_by_region.items()},
-        "relevant": sorted(relevant), "modes": {},
+        "docs": list(gold.docs), "article": gold.article, "relevant": sorted(relevant), "modes": {},
     }
 
 
@@ -107,6 +108,7 @@ def assemble_run(golds: Sequence[GoldQuestion], relevant: Relevant, observed: di
             record["modes"][mode] = {
                 "answered": seen.answered, "list_answer": seen.list_answer, "confidence": seen.confidence,
                 "latency_ms": round(seen.latency_ms, 2), "cited": [list(c) for c in seen.cited], "quotes": list(seen.quotes[:keep]),
+                "article": seen.articles[0] if seen.articles else "",
                 "scores": mine, "failure": failures(gold, seen, mine, relevant[gold.qid], threshold),
             }
     kinds = [k for k in KINDS if any(g.kind == k for g in golds)] + sorted({g.kind for g in golds} - set(KINDS))
@@ -127,6 +129,7 @@ def assemble_run(golds: Sequence[GoldQuestion], relevant: Relevant, observed: di
         "summary": {mode: summarize(golds, observed[mode], scores[mode]) for mode in modes},
         "by_kind": {mode: {k: summarize([g for g in golds if g.kind == k], observed[mode], scores[mode]) for k in kinds} for mode in modes},
         "by_region": {mode: _by_region(golds, relevant, observed[mode], scores[mode], index.get("regions", ())) for mode in modes},
+        "by_document": {mode: by_document(golds, observed[mode], scores[mode]) for mode in modes},
         "comparisons": compare_modes(golds, relevant, observed, scores),
         "threshold_sweep": threshold_sweep(golds, observed["full"], scores["full"], threshold) if "full" in modes else None,
         "questions": questions,

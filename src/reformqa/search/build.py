@@ -163,7 +163,12 @@ def write_index(
         "faiss_factory": factory,
         "counts": {"documents": len(corpus.documents), "clauses": len(corpus.clauses), "spans": len(span_refs), "regions": len(corpus.regions)},
         "changes": {**_changes(corpus, previous), "embedded": embedded, "reused": len(texts) - embedded},
-        "documents": [{"doc_id": d.doc_id, "title": d.title, "path": d.path, "sha256": d.sha256, "issuer": d.issuer, "doc_number": d.doc_number, "date": d.date} for d in corpus.documents],
+        "documents": [
+            {"doc_id": d.doc_id, "title": d.title, "short_title": d.short_title, "path": d.path, "sha256": d.sha256, "issuer": d.issuer,
+             "doc_number": d.doc_number, "date": d.date, "jurisdiction": d.jurisdiction, "structure": corpus.structure.get(d.doc_id, {}),
+             "dates": {k: v for k, v in (("adopted", d.date_adopted), ("amended", d.date_amended), ("effective", d.date_effective), ("signed", d.date_signed)) if v}}
+            for d in corpus.documents
+        ],
         "skipped": list(corpus.skipped),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
