@@ -74,6 +74,8 @@ def test_a_place_names_the_pilot_and_the_jurisdiction_both(gazetteer):
     assert regions == ["北京城市副中心"] and asked.places == ("beijing",) and asked.named == ()
     asked, regions = _read("北京城市副中心的数据开放怎么做？", gazetteer)
     assert regions == ["北京城市副中心"] and asked.places == ()  # the pilot's full name is the pilot only
+    asked, regions = _read("北京城市副中心要落实什么条例？", gazetteer)
+    assert regions == ["北京城市副中心"] and asked.named == ()  # nor does it name the 北京市 regulation
     asked, regions = _read("广东对科技企业融资有什么支持？", gazetteer)
     assert regions == ["粤港澳大湾区内地九市"] and asked.places == ("shantou",)  # 汕头 lies in 广东
     asked, _ = _read("国家层面对科技成果转化奖励怎么规定？", gazetteer)

@@ -6,11 +6,11 @@ rank, doc, doc_title, region (as the document writes it; null for
 document-level text), clause_id, section, breadcrumb (document › section ›
 item, never part of the quote), text (the whole clause, verbatim), quote
 (the quoted span, verbatim), start/end (the quote's offsets in the source
-file: source[start:end] == quote), clause_start/clause_end, score, signals;
-and, added with real laws and regulations: doc_short_title (促进科技成果转化法,
-"" when none), article (第十二条, "" outside articles), place (第十二条第三款第（三）项,
-二、（三）) and cited_as, the citation as people say it
-(《北京市促进科技成果转化条例》第十二条第三款第（三）项).
+file: source[start:end] == quote), clause_start/clause_end, score, signals,
+doc_short_title (促进科技成果转化法; empty when the document has none), article
+(第十二条; empty outside articles), place (where the clause sits as people cite
+it: 第十二条第三款第（三）项, 二、（三）), cited_as (the citation as people say it:
+《北京市促进科技成果转化条例》第十二条第三款第（三）项).
 """
 
 from __future__ import annotations

@@ -67,6 +67,7 @@ class Clause:
     breadcrumb: tuple[str, ...] = ()  # document › section › item: cited and indexed, never quoted
     article: str = ""  # 第十二条 for every clause inside an article, "" elsewhere
     doc_short_title: str = ""  # 促进科技成果转化法; "" when the document has no usual short form
+    context: str = ""  # for an item (项): the paragraph that introduces it (…按照下列标准…：); indexed with it, never quoted
     place: str = ""  # where it sits as people cite it: 第十二条第三款第（三）项, 二、（三）; "" for a preamble or a pilot's section
 
     @property

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..corpus import NATIONAL, Gazetteer, jurisdiction_names
 from ..corpus.jurisdiction import division_names
@@ -29,6 +30,9 @@ DOC_TYPES = ("指导意见", "实施意见", "实施方案", "管理办法", "�
 _GENERIC = {"指导意见": "意见", "实施意见": "意见", "实施方案": "方案", "管理办法": "办法", "暂行办法": "办法", "实施细则": "细则"}
 _ENGLISH = {"law": "法", "laws": "法", "regulation": "条例", "regulations": "条例", "notice": "通知", "circular": "通知",
             "guideline": "意见", "guidelines": "意见", "opinion": "意见", "opinions": "意见", "approval": "批复", "reply": "批复"}
+# Central bodies by their English names, to read "the State Council's …" as its documents.
+_ENGLISH_ISSUERS = {"state council": "国务院", "national people's congress": "全国人", "npc": "全国人", "ministry of science and technology": "科技部",
+                    "ministry of education": "教育部", "ministry of finance": "财政部"}
 # 法 inside 办法, 方法, 依法, 法律 … is not a law.
 _NOT_LAW_BEFORE, _NOT_LAW_AFTER = "办方依合违非立执司做算说想看用手守宪无设", "律规人定院治制官"
 _DEICTIC = re.compile(r"(?:那个|这个|那份|这份|这部|那部|该|本|此|这项|那项|《)的?$")
@@ -99,9 +103,25 @@ class _Catalog:
             for gram in grams:
                 df[gram] = df.get(gram, 0) + 1
         self.weight = {g: math.log((len(documents) + 1) / n) for g, n in df.items()}
+        self.issuers = {d.doc_id: _issuer_names(d.issuer) for d in documents}
+
+
+def _issuer_names(issuer: str) -> tuple[str, ...]:
+    """The names a question may give an issuer: 国务院办公厅 and 国务院, 北京市人大常委会 for …人民代表大会常务委员会."""
+    names: list[str] = []
+    for body in normalize(issuer).split():
+        short = body.replace("人民代表大会常务委员会", "人大常委会").replace("人民代表大会", "人大")
+        names += [body, short, *(["国务院"] if body.startswith("国务院") else [])]
+    names += [english for english, chinese in _ENGLISH_ISSUERS.items() if any(n.startswith(chinese) for n in names)]
+    return tuple(dict.fromkeys(n for n in names if len(n) >= 3))
 
 
 _CATALOGS: dict[tuple[str, ...], _Catalog] = {}
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    return frozenset(name for full, short, _, _ in division_names() for name in (full, short))
 
 
 def _foreign(text: str, document: Document) -> bool:
@@ -138,6 +158,9 @@ def _by_type(q: str, catalog: _Catalog, gazetteer: Gazetteer, spans: list[tuple[
         latin = q[start].isascii()  # "the beijing regulation": the three words before it
         window = " ".join(q[:start].split()[-3:]) + " " if latin else _SEPARATORS.split(q[max(0, start - 16) : start])[-1]
         offset = start - len(window)
+        for _, term in gazetteer.find(window):  # 北京城市副中心要落实什么条例: the pilot's name names no document
+            if not gazetteer.jurisdictions(term) and term not in _place_names():
+                window = window.replace(term, " " * len(term))
         typed = [d for d, ks in catalog.types.items() if kind in ks]
         candidates = [d for d in typed if not _foreign(window, by_id[d])]
         if typed and not candidates:
@@ -219,6 +242,8 @@ def read_documents(normalized: str, gazetteer: Gazetteer) -> DocumentsAsked:
     article, detail = _article(q, spans)
     masked = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(q))
     places = gazetteer.jurisdictions(masked)
+    if len(documents) > 1:  # 国务院…, 科技部…, the State Council: the issuer's documents, weighed like a place's
+        places += tuple(d for d, names in _catalog(documents).issuers.items() if any(re.search(rf"(?<![a-z]){re.escape(n)}(?![a-z])", masked) for n in names))
     if _NATIONAL_CUE.search(masked):
         places += tuple(d.doc_id for d in documents if d.jurisdiction == NATIONAL)
     return DocumentsAsked(tuple(dict.fromkeys(named)), tuple(dict.fromkeys(places)), article, detail, masked, unknown and not named)

@@ -19,6 +19,9 @@ POLICY_VERBS = frozenset(
     "推行 推广 实施 实行 施行 试行 探索 开展 支持 推动 鼓励 涉及 方案 举措 采用 采取 提出 建立 建设 完善 优化 深化 加强 加快 有序 允许 改革 措施 管理".split()
 )
 
+# What 哪些试点/哪些地区 lists, not what it asks about: beside other documents 试点 is a rare, heavy word.
+_LISTED = frozenset({"试点", "地区", "地方", "城市"})
+
 
 def list_regions(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], calibration: Mapping[str, Any]) -> list[Hit]:
     """One hit per region whose best clause matches the topic confidently."""
@@ -31,7 +34,7 @@ def list_regions(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Seq
             return []
         top = max(h.signals["dense"] for h in candidates)
         return [h for h in candidates if h.signals["dense"] >= top - calibration["list_dense_gap"]]
-    topic = replace(query, words=tuple(w for w in query.words if w not in POLICY_VERBS) or query.words)
+    topic = replace(query, words=tuple(w for w in query.words if w not in POLICY_VERBS and w not in _LISTED) or query.words)
     scored: dict[str, tuple[float, Hit]] = {}
     for hit in hits:
         if hit.clause.region is None:

@@ -110,4 +110,5 @@ def search_request(query: Query, mode: str) -> SearchRequest:
         place_docs=query.documents.places,
         article=query.documents.article,
         detail=query.documents.detail,
+        pilot_pool=query.list_intent and not query.regions,
     )

@@ -13,7 +13,7 @@ from .structure import region_of_heading, strip_span
 
 __all__ = ["CHUNKER_VERSION", "REGION_SLUGS", "chunk"]
 
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 # Readable ids for the seed's ten pilots; other regions get a numbered id.
 REGION_SLUGS = {
     "北京城市副中心": "beijing",
@@ -92,6 +92,7 @@ def chunk(document: Document) -> list[Clause]:
                     article=passage.article,
                     place=passage.place,
                     doc_short_title=document.short_title,
+                    context=passage.context,
                 )
             )
     return clauses

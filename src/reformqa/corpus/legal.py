@@ -44,6 +44,7 @@ class Passage:
     article: str = ""  # 第十二条 inside an article
     place: str = ""  # 第十二条第三款第（三）项, 二、（三）
     section: str = ""  # the unnumbered section heading above it (a pilot's plan in the seed)
+    context: str = ""  # an item's introducing paragraph (…下列标准…：)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +208,11 @@ def read_layout(text: str) -> Layout:
         emit(start, b)
 
     for art in articles:
+        leads = {u[2]: text[u[0] : u[1]] for u in art.units if not u[3]}
         for u_start, u_end, paragraph, in_item, in_sub, heads in art.units:
             # Articles are read only in articled documents, which have no unnumbered sections.
-            passages.append(Passage(u_start, u_end, heads, art.base, "measure", art.heading, _place(art, paragraph, in_item, in_sub)))
+            lead = leads.get(paragraph, "") if in_item else ""
+            passages.append(Passage(u_start, u_end, heads, art.base, "measure", art.heading, _place(art, paragraph, in_item, in_sub), context=lead))
     passages.sort(key=lambda p: p.start)
     return Layout(matter, tuple(passages), articled, tuple(sections), counts)
 

@@ -33,10 +33,10 @@ Progress = Callable[[int, int], None]
 
 
 def passage_text(clause: Clause, start: int | None = None, end: int | None = None) -> str:
-    """The text embedded and indexed for a clause or a span: region or breadcrumb, then the words."""
+    """The text embedded and indexed for a clause or a span: region or breadcrumb, an item's lead-in, then the words."""
     body = clause.text if start is None or end is None else clause.text[start - clause.start : end - clause.start]
     head = clause.region or " › ".join(clause.breadcrumb) or clause.doc_title
-    return f"{head}：{body}"
+    return f"{head}：{clause.context}{body}"
 
 
 def _key(text: str) -> str:

@@ -31,6 +31,7 @@ __all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "DOC_BOOST", "ARTICLE_BOOST", "
 CANDIDATES = 200
 _QUERY_CACHE = 512
 _ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条")
+_WANTED = 2000  # at most this many named clauses a group are scored beyond the nearest (bench/: large corpora)
 # A clause's dense score mixes its own cosine with its best sub-clause's: a short
 # sub-clause that says exactly what was asked is not drowned by its long clause.
 # eval/fusion_sweep.py: dense-only Hit@1 on dev 0.755 -> 0.830, full 0.943 -> 0.962.
@@ -55,6 +56,7 @@ class SearchRequest:
     place_docs: tuple[str, ...] = ()  # documents whose jurisdiction it names: weighed like a named pilot
     article: int = 0  # 第十二条 asked: that article ranks first (in the named documents, if any)
     detail: tuple[str, ...] = ()  # 第三款, 第（三）项 inside the article
+    pilot_pool: bool = False  # also return the best k clauses that lie in a pilot (a 哪些试点 question's pool), after the top k
 
 
 class Retriever:
@@ -144,7 +146,7 @@ class Retriever:
         scores[found] = distances[0][ok]
         if extra is not None and len(extra := np.setdiff1d(extra, found)):
             try:  # the article a question names, beyond the nearest clauses: scored exactly
-                scores[extra] = np.array([self.stored.vectors.reconstruct(int(i)) for i in extra]) @ vector
+                scores[extra] = self.stored.vectors.reconstruct_batch(extra.astype(np.int64)) @ vector
                 found = np.concatenate([found, extra])
             except RuntimeError:  # an index type that cannot give its vectors back
                 pass
@@ -175,13 +177,27 @@ class Retriever:
     def _mask(self, codes: dict[str, int], of: np.ndarray, names: Sequence[str]) -> np.ndarray:
         return np.isin(of, [codes.get(name, -2) for name in names])
 
+    def _wanted(self, request: SearchRequest) -> np.ndarray:
+        """Clauses a request names (pilots, documents, an article): scored even beyond the nearest CANDIDATES.
+
+        With many documents, a named pilot's clauses can lie outside the nearest
+        200 for an English question that shares no words with them.
+        """
+        groups = []
+        if request.article:
+            groups.append(np.flatnonzero(self._article_of == request.article))
+        if request.regions:
+            groups.append(np.flatnonzero(self._mask(self._region_code, self._region_of, request.regions)))
+        if request.docs or request.place_docs:
+            groups.append(np.flatnonzero(self._mask(self._doc_code, self._doc_of, (*request.docs, *request.place_docs))))
+        return np.unique(np.concatenate([g[:_WANTED] for g in groups])) if groups else np.zeros(0, dtype=np.int64)
+
     def search(self, request: SearchRequest, *, mode: str = "full", k: int = 10, regions: Sequence[str] = (), docs: Sequence[str] = ()) -> list[Hit]:
         """Rank clauses for the request; `regions` and `docs` restrict to those outright."""
         n = len(self.stored.clauses)
         if n == 0:
             return []
-        wanted = np.flatnonzero(self._article_of == request.article) if request.article and mode == "full" else None
-        dense = self.dense_scores(self.embed(request.text), wanted) if mode != "bm25" else np.full(n, np.nan, np.float32)
+        dense = self.dense_scores(self.embed(request.text), self._wanted(request) if mode == "full" else None) if mode != "bm25" else np.full(n, np.nan, np.float32)
         lexical = self.bm25_scores(request.tokens) if mode != "dense" else np.zeros(n, np.float32)
         named = self._mask(self._region_code, self._region_of, request.regions) if request.regions else None
         if np.count_nonzero(lexical) > CANDIDATES:
@@ -225,7 +241,11 @@ class Retriever:
             accepts = request.boost
             boost[[i for i in candidates if accepts(self.stored.clauses[i].text)]] += request.boost_weight
         total = fused + boost
-        order = candidates[np.lexsort((candidates, -total[candidates]))][:k]
+        ranked = candidates[np.lexsort((candidates, -total[candidates]))]
+        order = ranked[:k]
+        if request.pilot_pool:
+            # However many clauses of other documents rank above them, every pilot's best clauses are there to list.
+            order = np.concatenate([order, ranked[k:][self._region_of[ranked[k:]] >= 0][:k]])
         return [
             Hit(
                 clause=self.stored.clauses[i],
