@@ -17,6 +17,7 @@ from .compare import (
     word_match,
 )
 from .compose import NEAREST, NOT_FOUND, compose
+from .documents import NO_DOCUMENTS, DocumentsAsked, number_pattern, read_documents
 from .followup import REGION, TOPIC, Carry, follow_up
 from .lists import POLICY_VERBS, list_regions
 from .question import Query, analyse, check_question, search_request
@@ -29,6 +30,7 @@ __all__ = [
     "DEFAULT_MIN_MATCH",
     "FEATURES",
     "NEAREST",
+    "NO_DOCUMENTS",
     "NOT_FOUND",
     "POLICY_VERBS",
     "REGION",
@@ -37,6 +39,7 @@ __all__ = [
     "Carry",
     "Comparison",
     "ComparisonRow",
+    "DocumentsAsked",
     "Example",
     "Lexicon",
     "Query",
@@ -51,7 +54,9 @@ __all__ = [
     "fit_min_match",
     "follow_up",
     "list_regions",
+    "number_pattern",
     "pivot_terms",
+    "read_documents",
     "search_request",
     "term_match",
     "to_csv",

@@ -22,7 +22,7 @@ from ..corpus.jurisdiction import division_names
 from ..normalize import normalize
 from ..records import Document
 
-__all__ = ["DocumentsAsked", "NO_DOCUMENTS", "DOC_TYPES", "doc_types", "read_documents"]
+__all__ = ["DocumentsAsked", "NO_DOCUMENTS", "DOC_TYPES", "doc_types", "number_pattern", "read_documents"]
 
 # Longest first: 指导意见 before 意见. Each specific type also answers to its generic one.
 DOC_TYPES = ("指导意见", "实施意见", "实施方案", "管理办法", "暂行办法", "实施细则", "条例", "规定", "办法", "细则", "决定",
@@ -76,6 +76,12 @@ def _chinese(number: int) -> str:
     return str(cn2an.an2cn(number))
 
 
+def number_pattern(doc_number: str) -> re.Pattern[str]:
+    """A document number however its brackets are typed: 国办发〔2021〕26号, 国办发[2021]26号, 国办发2021第26号."""
+    parts = re.findall(r"[\u4e00-\u9fff]+|\d+", normalize(doc_number))
+    return re.compile(r"\W*第?\W*".join(re.escape(p) for p in parts if p != "第"))
+
+
 def doc_types(title: str) -> tuple[str, ...]:
     """The type words a title answers to: 指导意见 and 意见 for …的指导意见."""
     for kind in DOC_TYPES:
@@ -95,7 +101,8 @@ class _Catalog:
         self.documents = documents
         self.titles = {d.doc_id: normalize(d.title) for d in documents}
         self.names = {d.doc_id: [n for n in {self.titles[d.doc_id], normalize(d.short_title)} if len(n) >= 4] for d in documents}
-        self.numbers = {d.doc_id: normalize(d.doc_number) for d in documents if d.doc_number}
+        # A bare 第3号 would match 3号 anywhere: a number names a document when it has a prefix or a year too.
+        self.numbers = {d.doc_id: number_pattern(d.doc_number) for d in documents if len(re.findall(r"[\u4e00-\u9fff]{2,}|\d+", d.doc_number)) >= 3}
         self.types = {d.doc_id: doc_types(d.title) for d in documents}
         self.grams = {d.doc_id: _bigrams(self.titles[d.doc_id] + " " + normalize(d.jurisdiction)) for d in documents}
         df: dict[str, int] = {}
@@ -231,11 +238,13 @@ def read_documents(normalized: str, gazetteer: Gazetteer) -> DocumentsAsked:
         catalog = _catalog(documents)
         named, unknown = _bracketed(q, catalog, spans)
         for doc_id, names in catalog.names.items():
-            for name in [*names, catalog.numbers.get(doc_id, "")]:
-                at = q.find(name) if name else -1
-                if at >= 0 and not any(a <= at < b for a, b in spans):
+            found = [m.span() for m in (re.search(re.escape(n), q) for n in names) if m]
+            if doc_id in catalog.numbers and (number := catalog.numbers[doc_id].search(q)):
+                found.append(number.span())
+            for at, end in found:
+                if not any(a <= at < b for a, b in spans):
                     named.append(doc_id)
-                    spans.append((at, at + len(name)))
+                    spans.append((at, end))
         typed, unknown_type = _by_type(q, catalog, gazetteer, spans)
         named += typed
         unknown = unknown or unknown_type

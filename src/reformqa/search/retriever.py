@@ -192,6 +192,17 @@ class Retriever:
             groups.append(np.flatnonzero(self._mask(self._doc_code, self._doc_of, (*request.docs, *request.place_docs))))
         return np.unique(np.concatenate([g[:_WANTED] for g in groups])) if groups else np.zeros(0, dtype=np.int64)
 
+    def _leaders_first(self, ranked: np.ndarray, request: SearchRequest) -> np.ndarray:
+        """Each place the question names (北京: the pilot, and the 北京市 regulation) keeps its best clause near the top.
+
+        Forty articles of a regulation would otherwise push the pilot's three clauses out of sight.
+        """
+        groups = [self._mask(self._region_code, self._region_of, [r]) for r in request.regions]
+        groups += [self._mask(self._doc_code, self._doc_of, [d]) for d in request.place_docs]
+        leaders = sorted({int(np.argmax(g[ranked])) for g in groups if g[ranked].any()})
+        rest = np.delete(ranked, leaders)
+        return np.concatenate([ranked[leaders], rest])
+
     def search(self, request: SearchRequest, *, mode: str = "full", k: int = 10, regions: Sequence[str] = (), docs: Sequence[str] = ()) -> list[Hit]:
         """Rank clauses for the request; `regions` and `docs` restrict to those outright."""
         n = len(self.stored.clauses)
@@ -242,6 +253,8 @@ class Retriever:
             boost[[i for i in candidates if accepts(self.stored.clauses[i].text)]] += request.boost_weight
         total = fused + boost
         ranked = candidates[np.lexsort((candidates, -total[candidates]))]
+        if mode == "full" and named is not None and request.place_docs:
+            ranked = self._leaders_first(ranked, request)
         order = ranked[:k]
         if request.pilot_pool:
             # However many clauses of other documents rank above them, every pilot's best clauses are there to list.
