@@ -23,7 +23,7 @@ from .signals import Lexicon
 __all__ = ["NOT_FOUND", "NEAREST", "compose"]
 
 NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
-_PILOTS_ASKED = re.compile(r"试点|地区|地方|城市|省份|哪里|哪儿|\bpilots?\b|\bregions?\b|\bcities\b|\bwhere\b")
+_PILOTS_ASKED = re.compile(r"试点|地区|城市|省份|哪里|哪儿|\bpilots?\b|\bregions?\b|\bcities\b|\bwhere\b")
 NEAREST = "以下是可能相关的条款，仅供参考。"
 
 

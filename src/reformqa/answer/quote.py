@@ -49,6 +49,8 @@ def choose_quote(retriever: Retriever, lexicon: Lexicon, query: Query, hit: Hit,
     if following is not None:
         next_text = _span_text(clause, following.start, following.end)
         typed = query.answer_type not in (None, "number") and type_matches(query.answer_type, _span_text(clause, start, end))
-        if next_text.startswith(_CONTINUES) or (end - start < 8 and not typed):
+        # Laws write "where X, Y" as X的，Y and a proviso as ，但…: a condition is not an answer without what follows it.
+        condition = _span_text(clause, start, end).endswith("的") or next_text.startswith("但")
+        if next_text.startswith(_CONTINUES) or condition or (end - start < 8 and not typed):
             end = following.end
     return start, end
