@@ -124,12 +124,13 @@ class Project:
             return dict(DEFAULT_CALIBRATION, compare_min_match=DEFAULT_MIN_MATCH, fitted_on=None)
         retriever = Retriever(read_index(folder), self.embedder)
         present = set(retriever.stored.documents)
+        texts = [d.text for d in retriever.stored.documents.values()]
         # Dev questions of every set whose documents this index holds: the others' answers are not here to find.
         examples = [
             Example(q.question, q.answerable, frozenset(q.regions) if q.is_list else None)
             for path in files
             for q in load_questions(path, split="dev")
-            if answerable_here(q, present)
+            if answerable_here(q, present, texts)
         ]
         calibration = fit_calibration(retriever, Lexicon(retriever.idf, retriever.max_idf), examples)
         topics = load_topics(self.settings.home / COMPARE_TOPICS, split="dev") if (self.settings.home / COMPARE_TOPICS).exists() else []

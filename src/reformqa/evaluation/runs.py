@@ -143,8 +143,9 @@ def evaluate_questions(project: Asker, golds: Sequence[GoldQuestion], *, modes: 
     started = time.perf_counter()
     present = set(project.retriever().stored.documents)
     # A question about a document this index does not hold is not asked: it would count as a miss.
-    skipped = [g.qid for g in golds if not answerable_here(g, present)]
-    golds = [g for g in golds if answerable_here(g, present)]
+    texts = [d.text for d in project.retriever().stored.documents.values()]
+    skipped = [g.qid for g in golds if not answerable_here(g, present, texts)]
+    golds = [g for g in golds if answerable_here(g, present, texts)]
     observed = ask_questions(project, golds, modes, progress)
     stored = project.retriever().stored
     calibration = stored.calibration or {}
