@@ -100,3 +100,15 @@ def test_adding_documents_prints_what_was_read(tmp_path, repo, shared_corpus, mo
     assert "6 章 chapters, 45 条 articles, 18 项 items" in out
     assert "中华人民共和国促进科技成果转化法 (short: 促进科技成果转化法)" in out
     assert "全国人民代表大会常务委员会 · number — · 2015-08-29 (adopted 1996-05-15, amended 2015-08-29, effective 1996-10-01) · 全国" in out
+
+
+def test_a_question_is_asked_of_a_corpus_only_where_its_answer_can_be():
+    from reformqa.evaluation import GoldQuestion, answerable_here
+
+    seed_question = GoldQuestion("q1", "合肥都市圈赋予多少所有权？", "numeric", "dev", True, ("合肥都市圈",), ("不低于70%的权益",))
+    unanswerable = GoldQuestion("q2", "上海的房价是多少？", "unanswerable", "dev", False, (), ())
+    law_question = GoldQuestion("m1", "转化法第五十二条？", "article", "dev", True, (), ("本法自1996年10月1日起施行",), docs=("law2015_cgzh",))
+    law = ["第五十二条 本法自1996年10月1日起施行。"]
+    assert not answerable_here(seed_question, {"law2015_cgzh"}, law)  # the law alone does not hold the seed's answers
+    assert answerable_here(unanswerable, {"law2015_cgzh"}, law) and answerable_here(law_question, {"law2015_cgzh"}, law)
+    assert not answerable_here(law_question, {"000_53bf4c69e74c688e"}, ["…"])  # the document it names is absent

@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..corpus import CHUNKER_VERSION, Corpus, national_places
+from ..corpus import CHUNKER_VERSION, Corpus, jurisdiction_names, national_places
+from ..corpus.regions import pinyin
 from ..normalize import normalize
 from ..records import Clause
 from .embed import Embedder
@@ -152,7 +153,9 @@ def write_index(
             out.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
     (folder / "regions.json").write_text(json.dumps([asdict(r) for r in corpus.regions], ensure_ascii=False, indent=1), encoding="utf-8")
     (folder / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
-    places = national_places([t for r in corpus.regions for t in (r.name, *r.places, *r.aliases)], "\n".join(d.text for d in corpus.documents))
+    # A document's jurisdiction (汕头, shantou) is no place "outside the documents", in Chinese or in pinyin.
+    where = [n for d in corpus.documents for name in jurisdiction_names(d.jurisdiction) for n in (name, pinyin(name))]
+    places = national_places([*(t for r in corpus.regions for t in (r.name, *r.places, *r.aliases)), *where], "\n".join(d.text for d in corpus.documents))
     (folder / "places.txt").write_text("\n".join(places) + "\n", encoding="utf-8")
     manifest = {
         "format_version": FORMAT_VERSION,
