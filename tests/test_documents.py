@@ -48,6 +48,8 @@ def _read(question: str, gazetteer: Gazetteer):
         ("北京的条例对奖励怎么规定", ("beijing",), 0, ()),
         ("汕头条例第二十九条", ("shantou",), 29, ()),
         ("国办发〔2021〕26号对论文有什么要求", ("opinion",), 0, ()),
+        ("国办发[2021]第26号对论文有什么要求", ("opinion",), 0, ()),
+        ("132号文里科研助理的户口怎么办", ("notice",), 0, ()),
         ("那个成果评价的意见说技术经理人能干啥", ("opinion",), 0, ()),
         ("What does Article 12 of the Beijing regulation say?", ("beijing",), 12, ()),
         ("What does article 45 of the law say?", ("law",), 45, ()),

@@ -35,12 +35,16 @@ _ENGLISH_ISSUERS = {"state council": "国务院", "national people's congress": 
                     "ministry of education": "教育部", "ministry of finance": "财政部"}
 # 法 inside 办法, 方法, 依法, 法律 … is not a law.
 _NOT_LAW_BEFORE, _NOT_LAW_AFTER = "办方依合违非立执司做算说想看用手守宪无设", "律规人定院治制官"
+# 那个通知, 这部法: a type word pointed at; a title's words stop at a separator.
 _DEICTIC = re.compile(r"(?:那个|这个|那份|这份|这部|那部|该|本|此|这项|那项|《)的?$")
 _SEPARATORS = re.compile(r"[\s,，。?？!！;；:：、和与及跟或]|还是")
+# 第十二条 / 第12条 / article 12, then 第一款 and 第（三）项 as the question writes them.
 _NUMERAL = "一二三四五六七八九十百零〇"
-_ARTICLE = re.compile(rf"第\s*(\d+|[{_NUMERAL}]+)\s*条|\barticle\s+(\d+)|\bart\.\s*(\d+)")
-_PARAGRAPH = re.compile(rf"第\s*(\d+|[{_NUMERAL}]+)\s*款|\bparagraph\s+(\d+)")
-_ITEM = re.compile(rf"第?\s*[(（]?\s*(\d+|[{_NUMERAL}]+)\s*[)）]?\s*项|\bitem\s+\(?(\d+)\)?")
+_ARTICLE, _PARAGRAPH, _ITEM = (
+    re.compile(rf"第\s*(\d+|[{_NUMERAL}]+)\s*条|\barticle\s+(\d+)|\bart\.\s*(\d+)"),
+    re.compile(rf"第\s*(\d+|[{_NUMERAL}]+)\s*款|\bparagraph\s+(\d+)"),
+    re.compile(rf"第?\s*[(（]?\s*(\d+|[{_NUMERAL}]+)\s*[)）]?\s*项|\bitem\s+\(?(\d+)\)?"),
+)
 _NATIONAL_CUE = re.compile(r"国家层面|全国性|国家(?:的)?(?:法律|规定|层面)|中央层面|\bnational\b|\bnationwide\b")
 
 
@@ -103,6 +107,8 @@ class _Catalog:
         self.names = {d.doc_id: [n for n in {self.titles[d.doc_id], normalize(d.short_title)} if len(n) >= 4] for d in documents}
         # A bare 第3号 would match 3号 anywhere: a number names a document when it has a prefix or a year too.
         self.numbers = {d.doc_id: number_pattern(d.doc_number) for d in documents if len(re.findall(r"[\u4e00-\u9fff]{2,}|\d+", d.doc_number)) >= 3}
+        # 132号文, 26号文件: how a notice is called by its number alone.
+        self.short_numbers = {d.doc_id: re.compile(r"(?<!\d)" + re.findall(r"\d+", d.doc_number)[-1] + "号文") for d in documents if d.doc_id in self.numbers}
         self.types = {d.doc_id: doc_types(d.title) for d in documents}
         self.grams = {d.doc_id: _bigrams(self.titles[d.doc_id] + " " + normalize(d.jurisdiction)) for d in documents}
         df: dict[str, int] = {}
@@ -239,7 +245,7 @@ def read_documents(normalized: str, gazetteer: Gazetteer) -> DocumentsAsked:
         named, unknown = _bracketed(q, catalog, spans)
         for doc_id, names in catalog.names.items():
             found = [m.span() for m in (re.search(re.escape(n), q) for n in names) if m]
-            if doc_id in catalog.numbers and (number := catalog.numbers[doc_id].search(q)):
+            if doc_id in catalog.numbers and (number := catalog.numbers[doc_id].search(q) or catalog.short_numbers[doc_id].search(q)):
                 found.append(number.span())
             for at, end in found:
                 if not any(a <= at < b for a, b in spans):
