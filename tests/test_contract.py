@@ -45,6 +45,10 @@ CITATION_FIELDS = {
     "clause_end": int,
     "score": float,
     "signals": dict,
+    "doc_short_title": str,
+    "article": str,
+    "place": str,
+    "cited_as": str,
 }
 
 

@@ -6,7 +6,11 @@ rank, doc, doc_title, region (as the document writes it; null for
 document-level text), clause_id, section, breadcrumb (document › section ›
 item, never part of the quote), text (the whole clause, verbatim), quote
 (the quoted span, verbatim), start/end (the quote's offsets in the source
-file: source[start:end] == quote), clause_start/clause_end, score, signals.
+file: source[start:end] == quote), clause_start/clause_end, score, signals,
+doc_short_title (促进科技成果转化法; empty when the document has none), article
+(第十二条; empty outside articles), place (where the clause sits as people cite
+it: 第十二条第三款第（三）项, 二、（三）), cited_as (the citation as people say it:
+《北京市促进科技成果转化条例》第十二条第三款第（三）项).
 """
 
 from __future__ import annotations
@@ -48,6 +52,10 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
                 "clause_end": c.hit.clause.end,
                 "score": round(c.hit.score, 4),
                 "signals": {k: round(v, 4) for k, v in c.hit.signals.items()},
+                "doc_short_title": c.hit.clause.doc_short_title,
+                "article": c.hit.clause.article,
+                "place": c.hit.clause.place,
+                "cited_as": c.hit.clause.cited_as,
             }
             for c in answer.citations
         ],

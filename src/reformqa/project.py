@@ -27,6 +27,8 @@ from .answer import (
     compose,
     fit_calibration,
     fit_min_match,
+    number_pattern,
+    read_documents,
     search_request,
     topic_table,
 )
@@ -120,12 +122,13 @@ class Project:
         files = question_files(self.settings.home / QUESTION_SET.parent)
         retriever = Retriever(read_index(folder), self.embedder)
         present = set(retriever.stored.documents)
+        texts = [d.text for d in retriever.stored.documents.values()]
         # Dev questions of every set whose documents this index holds: the others' answers are not here to find.
         examples = [
             Example(q.question, q.answerable, frozenset(q.regions) if q.is_list else None)
             for path in files
             for q in load_questions(path, split="dev")
-            if answerable_here(q, present)
+            if answerable_here(q, present, texts)
         ]
         calibration = fit_calibration(retriever, Lexicon(retriever.idf, retriever.max_idf), examples)
         topics = load_topics(self.settings.home / COMPARE_TOPICS, split="dev") if (self.settings.home / COMPARE_TOPICS).exists() else []
@@ -204,14 +207,24 @@ class Project:
         return topic_table(retriever, self.lexicon(), text, min_match=min_match)
 
     def find_documents(self, name: str) -> tuple[str, ...]:
-        """Document ids a filter names: an id, a file name, or part of a title or document number."""
-        documents = self.retriever().stored.documents.values()
+        """Document ids a filter names: an id or file name, a title, a short title (促进科技成果转化法) or a number (国办发〔2021〕26号).
+
+        Part of a title or short title will do, and so will what a question would say (北京条例, 那个科研助理的通知).
+        """
+        stored = self.retriever().stored
+        documents = stored.documents.values()
         name = name.strip()
+        wanted = normalize(name.strip("《》<> "))
         exact = tuple(d.doc_id for d in documents if name in (d.doc_id, d.path, Path(d.path).name))
-        found = exact or tuple(d.doc_id for d in documents if name and (name in d.title or name == d.doc_number))
+        found = exact or tuple(
+            d.doc_id for d in documents
+            if wanted and (any(wanted in normalize(t) for t in (d.title, d.short_title) if t) or (d.doc_number and number_pattern(d.doc_number).fullmatch(wanted)))
+        )
+        if not found and wanted:
+            found = read_documents(wanted, stored.gazetteer).named
         if not found:
             names = "; ".join(f"{d.doc_id} ({d.title})" for d in documents)
-            raise InvalidQuestion(f"no document matches {name!r}; the documents are: {names}")
+            raise InvalidQuestion(f"no document matches {name!r}; give a title, a short title or a document number. The documents are: {names}")
         return found
 
     def add(self, paths: list[Path], *, progress: Progress | None = None) -> tuple[list[str], BuildReport]:

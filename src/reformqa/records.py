@@ -22,7 +22,14 @@ class Document:
     sha256: str  # of the file's bytes
     issuer: str = ""  # 国务院
     doc_number: str = ""  # 国函〔2025〕12号
-    date: str = ""  # ISO date, 2025-09-11
+    date: str = ""  # ISO date of the version the text is: amended, else adopted, else signed
+    short_title: str = ""  # 促进科技成果转化法 for 中华人民共和国促进科技成果转化法; "" when there is no usual short form
+    jurisdiction: str = ""  # where it applies: 全国, 北京市, 汕头市; "" when the title and issuer do not say
+    jurisdiction_level: str = ""  # "national", "province" or "city"
+    date_adopted: str = ""  # each ISO date as the text gives it, "" where it does not
+    date_amended: str = ""
+    date_effective: str = ""
+    date_signed: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,15 @@ class Clause:
     text: str  # == document.text[start:end]
     spans: tuple[Span, ...]
     breadcrumb: tuple[str, ...] = ()  # document › section › item: cited and indexed, never quoted
+    article: str = ""  # 第十二条 for every clause inside an article, "" elsewhere
+    doc_short_title: str = ""  # 促进科技成果转化法; "" when the document has no usual short form
+    context: str = ""  # for an item (项): the paragraph that introduces it (…按照下列标准…：); indexed with it, never quoted
+    place: str = ""  # where it sits as people cite it: 第十二条第三款第（三）项, 二、（三）; "" for a preamble or a pilot's section
+
+    @property
+    def cited_as(self) -> str:
+        """The citation as people say it: 《北京市促进科技成果转化条例》第十二条第三款第（三）项."""
+        return f"《{self.doc_title}》{self.place or self.region or ''}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from .compare import (
     word_match,
 )
 from .compose import NEAREST, NOT_FOUND, compose
+from .documents import NO_DOCUMENTS, DocumentsAsked, number_pattern, read_documents
 from .followup import REGION, TOPIC, Carry, follow_up
 from .lists import POLICY_VERBS, list_topic, topic_table
 from .question import Query, analyse, check_question, search_request
@@ -30,6 +31,7 @@ __all__ = [
     "DEFAULT_MIN_MATCH",
     "FEATURES",
     "NEAREST",
+    "NO_DOCUMENTS",
     "NOT_FOUND",
     "POLICY_VERBS",
     "REGION",
@@ -38,6 +40,7 @@ __all__ = [
     "Carry",
     "Comparison",
     "ComparisonRow",
+    "DocumentsAsked",
     "Example",
     "Lexicon",
     "Query",
@@ -57,7 +60,9 @@ __all__ = [
     "has_words",
     "list_topic",
     "out_of_domain",
+    "number_pattern",
     "pivot_terms",
+    "read_documents",
     "search_request",
     "term_match",
     "topic_table",

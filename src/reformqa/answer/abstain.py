@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..corpus.structure import arabic
 from ..normalize import has_cjk, normalize
 from ..records import Hit
 from ..search import Retriever
@@ -110,6 +111,10 @@ def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequenc
     ]
 
 
+def _article_number(article: str) -> int:
+    return arabic(article[1:-1]) if article.startswith("第") and article.endswith("条") else 0
+
+
 def confidence(calibration: Mapping[str, Any], values: Sequence[float]) -> float:
     """Probability, under the fitted model, that the documents answer the question."""
     weights = calibration["weights"]
@@ -133,6 +138,9 @@ def vetoed(query: Query, cited: Sequence[Hit]) -> bool:
     strict_miss = query.answer_type in STRICT_TYPES and not any(type_matches(query.answer_type, h.clause.text) for h in cited)
     # Likewise a figure (多少, 比例): clauses that state no figure at all cannot give it.
     figure_miss = query.answer_kind == "figure" and not any(gives_kind("figure", normalize(h.clause.text)) for h in cited[:3])
+    # 《上海市…条例》 or 促进科技成果转化法第六十条: a document or an article the corpus does not hold.
+    asked = query.documents
+    absent = asked.unknown or bool(asked.article and not any(h.clause.article and _article_number(h.clause.article) == asked.article for h in cited))
     # Markup, formulas and code ("<script>alert(1)</script>", "$$x^2$$") ask nothing:
     # e5 scores sit near 0.8 for any string, so no score can be trusted on them.
-    return strict_miss or figure_miss or not has_words(query.text)
+    return strict_miss or figure_miss or absent or not has_words(query.text)

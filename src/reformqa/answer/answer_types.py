@@ -13,6 +13,9 @@ each is a pattern a sub-clause either shows or not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from ..normalize import normalize
 
 __all__ = [
     "ANSWER_HEAD", "answer_head",
@@ -117,11 +120,21 @@ def asked_type(normalized: str) -> str | None:
     return next((name for name, (asks, _) in ANSWER_TYPES.items() if asks.search(normalized)), None)
 
 
+# Laws write their figures in words (百分之五十, 三至五年, 一九九六年): read them as digits too.
+_WORD_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千万]")
+
+
+@lru_cache(maxsize=8192)
+def _as_digits(text: str) -> str:
+    return normalize(text) if _WORD_NUMERALS.search(text) else text
+
+
 def type_matches(answer_type: str | None, text: str) -> bool:
     """Whether a text can give the kind of answer asked for (always, when none is asked)."""
     if answer_type is None:
         return True
-    return ANSWER_TYPES[answer_type][1].search(text) is not None
+    pattern = ANSWER_TYPES[answer_type][1]
+    return pattern.search(text) is not None or pattern.search(_as_digits(text)) is not None
 
 
 def type_boost(answer_type: str | None) -> float:

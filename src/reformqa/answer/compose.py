@@ -7,6 +7,7 @@ that say nothing was found and why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from .signals import Lexicon
 __all__ = ["NOT_FOUND", "NEAREST", "compose"]
 
 NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
+_PILOTS_ASKED = re.compile(r"试点|地区|城市|省份|哪里|哪儿|\bpilots?\b|\bregions?\b|\bcities\b|\bwhere\b")
 NEAREST = "以下是可能相关的条款，仅供参考。"
 
 
@@ -73,7 +75,10 @@ def compose(
     hits = _scope_last(query, hits)
     values = features(retriever, lexicon, query, hits, calibration)
     p = confidence(calibration, values)
-    list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions))
+    # Beside other documents, 哪些要求 asks for a document's items, not for pilots: a list of pilots
+    # needs the pilots named or asked for (试点, 地区…), or a pilot's clause to answer best.
+    about_pilots = not hits or hits[0].clause.region is not None or bool(_PILOTS_ASKED.search(query.normalized))
+    list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions and about_pilots))
     answerable = bool(hits) and p >= threshold(calibration, values) and not vetoed(query, hits[:k])
     citations: list[Citation] = []
     via = ""

@@ -16,6 +16,7 @@ from ..errors import InvalidQuestion
 from ..normalize import cjk_ratio, normalize
 from ..search import SearchRequest, Tokenizer
 from .answer_types import NUMERIC, asked_kind, asked_type, type_boost, type_matches
+from .documents import NO_DOCUMENTS, DocumentsAsked, read_documents
 
 __all__ = ["Query", "analyse", "check_question", "search_request"]
 
@@ -45,6 +46,7 @@ class Query:
     words: tuple[str, ...]  # content words, region names left out
     tokens: tuple[str, ...]  # BM25 tokens
     answer_kind: str | None = None  # the shape of answer asked for (answer_types.ANSWER_KINDS); None: what is done about X
+    documents: DocumentsAsked = NO_DOCUMENTS  # the documents, places' documents and article it names (documents.py)
 
 
 def check_question(question: object, max_chars: int) -> str:
@@ -62,10 +64,18 @@ def check_question(question: object, max_chars: int) -> str:
 def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: list[str]) -> Query:
     """Read a checked question into a Query."""
     normalized = normalize(question)
-    named = gazetteer.find(normalized)
+    asked = read_documents(normalized, gazetteer)
+    # 北京 inside 北京市促进科技成果转化条例 names the document, not the pilot; its title's words are not the topic.
+    named = gazetteer.find(asked.masked)
     region_terms = tuple(term for _, term in named)
+    masked_words = tokenizer.words(asked.masked)
+    # A question that is all reference (What does Article 45 of the law say?) keeps its own words.
     # A place name, or one with its unit (合肥市), is not a content word; a term that holds one (“浙江拍”) is.
-    words = tuple(w for w in tokenizer.words(normalized) if not any(w in t or w in (t + "市", t + "省", t + "县", t + "区") for t in region_terms))
+    words = tuple(
+        w
+        for w in (masked_words if len(masked_words) >= 2 else tokenizer.words(normalized))
+        if not any(w in t or w in (t + "市", t + "省", t + "县", t + "区") for t in region_terms)
+    )
     others = places_named(normalized, places)
     # 芜湖 belongs to a pilot although 芜湖市 is not wholly in it: the gazetteer wins.
     others = tuple(p for p in others if not any(p in t or t in p for t in region_terms))
@@ -86,6 +96,7 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         words=words,
         tokens=tuple(tokenizer(normalized)),
         answer_kind=asked_kind(normalized),
+        documents=asked,
     )
 
 
@@ -105,4 +116,9 @@ def search_request(query: Query, mode: str) -> SearchRequest:
         scope=query.scope,
         boost=None if answer_type is None else (lambda text: type_matches(answer_type, text)),
         boost_weight=type_boost(answer_type),
+        docs=query.documents.named,
+        place_docs=query.documents.places,
+        article=query.documents.article,
+        detail=query.documents.detail,
+        pilot_pool=query.list_intent and not query.regions,
     )

@@ -28,8 +28,8 @@ def render_answer(answer: Answer) -> str:
         lines.append(f"答：{len(answer.citations)} 个试点有相关条款：{answer.message}")
     for c in answer.citations:
         clause = c.hit.clause
-        place = clause.region or (" › ".join(clause.breadcrumb[1:]) if len(clause.breadcrumb) > 1 else "正文")
-        where = f"[{c.rank}] {place} · {clause.clause_id}" + ("" if single_doc else f" · {clause.doc_title}")
+        place = clause.region or (clause.place if clause.article else "") or (" › ".join(clause.breadcrumb[1:]) if len(clause.breadcrumb) > 1 else "正文")
+        where = f"[{c.rank}] {place} · {clause.clause_id}" + ("" if single_doc else f" · 《{clause.doc_short_title or clause.doc_title}》")
         if answer.answerable and (answer.list_question or c.rank == 1):
             lines.append(f"  「{c.quote}」")
             lines.append(f"      —— {where}")
@@ -49,7 +49,7 @@ def render_answer(answer: Answer) -> str:
 @click.option("-k", "k", type=click.IntRange(1, 50), default=DEFAULT_TOP_K, show_default=True, help="How many citations to show.")
 @click.option("--region", default=None, help="Answer only from this pilot (name, alias or place).")
 @click.option("--mode", type=click.Choice(MODES), default="full", show_default=True, help="Retrieval mode.")
-@click.option("--doc", default=None, help="Answer only from this document (id, file name, part of its title, or its number).")
+@click.option("--doc", default=None, help="Answer only from this document: id, file name, title or part of it, short title, or number.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of text.")
 @HOME
 @EMBEDDER

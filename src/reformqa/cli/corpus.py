@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -40,6 +40,21 @@ def _print_build(report: BuildReport) -> None:
         click.echo(f"skipped {line}", err=True)
 
 
+# What a document's structure counts, as the add command names it (corpus/legal.py counts them).
+_UNITS = (("books", "编 books"), ("chapters", "章 chapters"), ("sections", "节 sections"), ("parts", "一、 parts"), ("articles", "条 articles"), ("items", "项 items"))
+
+
+def _what_was_read(document: dict[str, Any]) -> list[str]:
+    """Title, issuer, number, date and structure of one document, '—' where the text does not give it."""
+    title = document["title"] + (f" (short: {document['short_title']})" if document.get("short_title") else "")
+    dates = ", ".join(f"{k} {v}" for k, v in document.get("dates", {}).items())
+    facts = [document.get("issuer") or "issuer —", document.get("doc_number") or "number —",
+             (document.get("date") or "date —") + (f" ({dates})" if dates else ""), document.get("jurisdiction") or "jurisdiction —"]
+    counts = document.get("structure", {})
+    shape = ", ".join(f"{counts[key]} {label}" for key, label in _UNITS if counts.get(key) or key in ("chapters", "articles", "items"))
+    return [title, " · ".join(facts), shape]
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @HOME
@@ -54,8 +69,12 @@ def add(paths: tuple[Path, ...], home: str | None, embedder: str | None) -> None
     project = project_for(home, embedder)
     with progress_bar("embedding new or changed texts") as progress:
         added, report = project.add(list(paths), progress=progress)
+    read = {d["path"]: d for d in report.manifest.get("documents", [])}
     for name in added:
         click.echo(f"added seeds/{name}")
+        if name in read:
+            for line in _what_was_read(read[name]):
+                click.echo("    " + line)
     if not added:
         click.echo("nothing new: every file is already in seeds/")
     _print_build(report)

@@ -8,21 +8,12 @@ part an answer quotes. Every offset points into the document's source text.
 from __future__ import annotations
 
 from ..records import Clause, Document, Span
-from .structure import (
-    Outline,
-    arabic,
-    heading_and_body,
-    is_heading,
-    numbered_heading,
-    region_of_heading,
-    section_headings,
-    strip_span,
-    text_lines,
-)
+from .legal import read_layout
+from .structure import region_of_heading, strip_span
 
 __all__ = ["CHUNKER_VERSION", "REGION_SLUGS", "chunk"]
 
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 4
 # Readable ids for the seed's ten pilots; other regions get a numbered id.
 REGION_SLUGS = {
     "北京城市副中心": "beijing",
@@ -68,50 +59,22 @@ def _spans(text: str, start: int, end: int) -> tuple[Span, ...]:
 
 
 def chunk(document: Document) -> list[Clause]:
-    """Cut a document into clauses with stable, readable ids and breadcrumbs."""
+    """Cut a document into clauses with stable, readable ids, breadcrumbs and places."""
     text = document.text
-    heading_pos = section_headings(document)
-    regions = region_of_heading([text[a:b] for a, b in heading_pos])
-    heading_starts = {a: text[a:b] for a, b in heading_pos}
-
+    layout = read_layout(text)
+    regions = region_of_heading([text[a:b] for a, b in layout.sections])
     clauses: list[Clause] = []
     counters: dict[str, int] = {}
     slugs: dict[str, str] = {}
-    outline = Outline()
-    region: str | None = None
-    seen_heading = False
-    for start, end in text_lines(text):
-        line = text[start:end].strip().lstrip("\ufeff")
-        if not line:
-            continue
-        a, b = strip_span(text, start, end)
-        if a in heading_starts:
-            seen_heading = True
-            region = regions.get(heading_starts[a])
-            outline.reset(heading_starts[a])
-            continue
-        numbered = numbered_heading(line)
-        if numbered is None and is_heading(line):
-            continue  # front matter: the headline and the title
-        body_start = a
-        if numbered is not None:
-            level, match, letter = numbered
-            heading, body_start = heading_and_body(text, a, b, level, match)
-            seen_heading = True
-            outline.push(level, heading, arabic(match.group(1)), letter)
-            body_start, b = strip_span(text, body_start, b)
-            if body_start >= b:
-                continue
-        for c_start, c_end in _split(text, body_start, b, _CLAUSE_END):
+    for passage in layout.passages:
+        region = regions.get(passage.section) if passage.section else None
+        if region is not None:
+            slug = slugs.setdefault(region, REGION_SLUGS.get(region, f"region{len(slugs) + 1}"))
+        else:
+            slug = passage.base
+        for c_start, c_end in _split(text, passage.start, passage.end, _CLAUSE_END):
             clause_text = text[c_start:c_end]
-            if region is not None:
-                slug = slugs.setdefault(region, REGION_SLUGS.get(region, f"region{len(slugs) + 1}"))
-            else:
-                slug = outline.base() or ("preamble" if not seen_heading else "p")
-            if clause_text.startswith("试点范围"):
-                kind = "scope"
-            else:
-                kind = "preamble" if not seen_heading else "measure"
+            kind = "scope" if clause_text.startswith("试点范围") else passage.kind
             counters[slug] = counters.get(slug, 0) + 1
             clauses.append(
                 Clause(
@@ -119,13 +82,17 @@ def chunk(document: Document) -> list[Clause]:
                     doc_id=document.doc_id,
                     doc_title=document.title,
                     region=region,
-                    section=outline.headings[-1] if outline.headings else "preamble",
+                    section=passage.headings[-1] if passage.headings else "preamble",
                     kind=kind,
                     start=c_start,
                     end=c_end,
                     text=clause_text,
                     spans=_spans(text, c_start, c_end),
-                    breadcrumb=(document.title, *outline.headings),
+                    breadcrumb=(document.title, *passage.headings),
+                    article=passage.article,
+                    place=passage.place,
+                    doc_short_title=document.short_title,
+                    context=passage.context,
                 )
             )
     return clauses

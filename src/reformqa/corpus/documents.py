@@ -48,9 +48,7 @@ def read_document(path: Path, seeds_dir: Path) -> Document:
         path=rel,
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
-        issuer=meta["issuer"],
-        doc_number=meta["doc_number"],
-        date=meta["date"],
+        **{k: v for k, v in meta.items() if k != "title"},
     )
 
 

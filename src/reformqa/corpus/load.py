@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SeedError
 from ..records import Clause, Document, Region
 from .chunk import REGION_SLUGS, chunk
 from .documents import read_seeds, seeds_hash
+from .legal import read_layout
 from .regions import build_regions
 
 __all__ = ["Corpus", "load_corpus"]
@@ -23,6 +24,7 @@ class Corpus:
     regions: tuple[Region, ...]
     skipped: tuple[str, ...]
     hash: str
+    structure: dict[str, dict[str, int]] = field(default_factory=dict)  # doc id -> chapters, articles, items… as read
 
 
 def load_corpus(seeds_dir: Path) -> Corpus:
@@ -33,4 +35,5 @@ def load_corpus(seeds_dir: Path) -> Corpus:
         raise SeedError(f"no usable documents in {seeds_dir}: {detail}")
     clauses = [c for doc in report.documents for c in chunk(doc)]
     regions = build_regions(clauses, REGION_SLUGS)
-    return Corpus(report.documents, tuple(clauses), tuple(regions), report.skipped, seeds_hash(seeds_dir))
+    structure = {doc.doc_id: read_layout(doc.text).counts for doc in report.documents}
+    return Corpus(report.documents, tuple(clauses), tuple(regions), report.skipped, seeds_hash(seeds_dir), structure)

@@ -1,11 +1,14 @@
-"""Places in questions: the gazetteer of the pilots, and China's places that no pilot covers.
+"""Places in questions: the gazetteer of the pilots and of the documents' jurisdictions, and China's other places.
 
 The gazetteer maps every name a person may use for a pilot (its name, aliases,
-the places of its scope, pinyin) to the pilot; the national list lets a
-question about 上海 be declined with the reason instead of answered from a pilot.
-The national list comes from jionlp's administrative tree (provinces, prefectures,
-counties with their unique short names: 浦东, 海淀) and the reviewed extras file
-(nicknames of cities outside the pilots, and zones such as 雄安新区 and 前海).
+the places of its scope, pinyin) to the pilot, and every name of a document's
+jurisdiction (北京市, 北京, beijing; 汕头 and its province 广东) to the document:
+one place can name both, 北京 the pilot 北京城市副中心 and the 北京市 regulation.
+The national list lets a question about 上海 be declined with the reason
+instead of answered from a pilot; it comes from jionlp's administrative tree
+(provinces, prefectures, counties with their unique short names: 浦东, 海淀) and
+the reviewed extras file (nicknames of cities outside the pilots, and zones
+such as 雄安新区 and 前海).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import re
 from collections.abc import Iterable
 
 from ..normalize import normalize
-from ..records import Region
+from ..records import Document, Region
+from .jurisdiction import jurisdiction_names
 from .placedata import china_places, extras, unique_short_names
 from .regions import pinyin
 
@@ -24,8 +28,16 @@ __all__ = ["Gazetteer", "national_places", "places_named"]
 class Gazetteer:
     """Find the regions a question names, by pilot name, alias or place."""
 
-    def __init__(self, regions: Iterable[Region]):
+    def __init__(self, regions: Iterable[Region], documents: Iterable[Document] = ()):
         self.regions = list(regions)
+        self.documents = tuple(documents)
+        where: dict[str, set[str]] = {}
+        for doc in self.documents:
+            for name in jurisdiction_names(doc.jurisdiction):
+                for term in (name, pinyin(name) if name[-1] not in "省市" else ""):
+                    if term:
+                        where.setdefault(normalize(term), set()).add(doc.doc_id)
+        self._where = {k: tuple(sorted(v)) for k, v in where.items()}
         terms: dict[str, str] = {}
         for region in self.regions:
             for term in (region.name, *region.places, *region.aliases):
@@ -62,6 +74,29 @@ class Gazetteer:
     def weak(self, term: str) -> bool:
         """Whether a matched term only holds its pilot (江苏 for 苏南): another place it names wins over it."""
         return term in self._weak
+
+    def jurisdictions(self, normalized_query: str) -> tuple[str, ...]:
+        """Documents whose jurisdiction the text names, in order of mention.
+
+        A pilot's longer name wins over the place inside it: 北京城市副中心 names the
+        pilot only, 北京 both the pilot and the 北京市 documents.
+        """
+        if not self._where:
+            return ()
+        taken = [False] * len(normalized_query)
+        found: list[tuple[int, str]] = []
+        for term in sorted({*self._cjk, *(k for k in self._where if not k.isascii())}, key=len, reverse=True):
+            start = normalized_query.find(term)
+            while start != -1:
+                end = start + len(term)
+                if not any(taken[start:end]):
+                    taken[start:end] = [True] * len(term)
+                    found += [(start, doc) for doc in self._where.get(term, ())]
+                start = normalized_query.find(term, end)
+        for term, docs in self._where.items():
+            if term.isascii():
+                found += [(m.start(), doc) for m in re.finditer(rf"(?<![a-z']){re.escape(term)}(?![a-z'])", normalized_query) for doc in docs]
+        return tuple(dict.fromkeys(doc for _, doc in sorted(found)))
 
     @property
     def terms(self) -> list[str]:

@@ -1,18 +1,17 @@
-"""Document structure: section headings, numbered headings and the outline above each line.
+"""Document structure: lines, numbered headings and the outline above each line.
 
 Chinese official documents number their headings 第一章 / 一、 / （一） / 1. /
 （1） / 第一条; unnumbered headings after the preamble name a plan's sections
 (and, in the seed, its pilot regions). The outline gives every clause its
-breadcrumb and the base of its id.
+breadcrumb, its place and the base of its id; legal.py reads a whole document with them.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..records import Document
 
-__all__ = ["MAX_HEADING", "Outline", "text_lines", "is_heading", "strip_span", "numbered_heading", "arabic", "section_headings", "region_of_heading", "heading_and_body"]
+__all__ = ["MAX_HEADING", "NUMERAL", "Outline", "text_lines", "is_heading", "strip_span", "numbered_heading", "arabic", "chinese_numeral", "region_of_heading", "heading_and_body"]
 
 MAX_HEADING = 60
 _SENTENCE_MARK = re.compile(r"[。；;，,]")
@@ -42,6 +41,7 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 # Numbered headings of Chinese official documents, outermost first:
 # 第一章 / 一、 / （一） / 1. / （1） / 第一条. (level, pattern, id letter)
+NUMERAL = "一二三四五六七八九十百零〇"
 _NUMBERED = (
     (1, re.compile(r"第([一二三四五六七八九十百零〇\d]+)章\s*"), "c"),
     (2, re.compile(r"([一二三四五六七八九十]+)、\s*"), "s"),
@@ -69,19 +69,11 @@ def arabic(numeral: str) -> int:
     return int(cn2an.cn2an(numeral.replace("〇", "零"), "smart"))
 
 
-def section_headings(document: Document) -> list[tuple[int, int]]:
-    """Return the (start, end) of each unnumbered section heading after the preamble."""
-    text, seen_body, headings = document.text, False, []
-    for start, end in text_lines(text):
-        line = text[start:end].strip().lstrip("\ufeff")
-        if not line:
-            continue
-        if is_heading(line) and not (seen_body and numbered_heading(line)):
-            if seen_body:
-                headings.append(strip_span(text, start, end))
-        else:
-            seen_body = True
-    return headings
+def chinese_numeral(number: int) -> str:
+    """12 -> 十二: how an article's 款 is counted in a citation."""
+    import cn2an
+
+    return str(cn2an.an2cn(number))
 
 
 def region_of_heading(headings: list[str]) -> dict[str, str]:
@@ -101,25 +93,30 @@ def region_of_heading(headings: list[str]) -> dict[str, str]:
 
 
 class Outline:
-    """The stack of headings above the current line: breadcrumb and clause-id base."""
+    """The stack of headings above the current line: breadcrumb, place and clause-id base."""
 
     def __init__(self) -> None:
-        self.stack: list[tuple[int, str, int, str]] = []  # level, heading, number, letter
+        self.stack: list[tuple[int, str, int, str, str]] = []  # level, heading, number, letter, marker (二、 （三）)
 
-    def push(self, level: int, heading: str, number: int, letter: str) -> None:
+    def push(self, level: int, heading: str, number: int, letter: str, marker: str = "") -> None:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
-        self.stack.append((level, heading, number, letter))
+        self.stack.append((level, heading, number, letter, marker))
 
     def reset(self, heading: str | None) -> None:
-        self.stack = [] if heading is None else [(0, heading, 0, "")]
+        self.stack = [] if heading is None else [(0, heading, 0, "", "")]
 
     @property
     def headings(self) -> tuple[str, ...]:
-        return tuple(h for _, h, _, _ in self.stack)
+        return tuple(h for _, h, _, _, _ in self.stack)
+
+    @property
+    def place(self) -> str:
+        """The numbered headings' markers as a citation writes them: 二、（三）."""
+        return "".join(m for *_, m in self.stack)
 
     def base(self) -> str | None:
-        numbered = [(n, letter) for level, _, n, letter in self.stack if level > 0]
+        numbered = [(n, letter) for level, _, n, letter, _ in self.stack if level > 0]
         if not numbered:
             return None
         if numbered[-1][1] == "a":  # articles are numbered through the whole document

@@ -21,7 +21,7 @@ from .questions import GoldQuestion
 
 __all__ = [
     "EVAL_K", "MAX_P", "RANKED", "COMPARED", "PAIRED", "INSTALL", "Observed", "Relevant", "Scores", "require", "clause_key", "ranking",
-    "relevant_clauses", "span_correct", "score_questions", "failures", "summarize", "threshold_sweep", "kind_measure",
+    "relevant_clauses", "span_correct", "article_correct", "score_questions", "failures", "summarize", "threshold_sweep", "kind_measure",
 ]
 
 EVAL_K = 10  # every question is asked with k=10: ranking metrics look at ten citations
@@ -60,6 +60,7 @@ class Observed:
     cited: tuple[tuple[str, str | None], ...]  # (clause key, region) in rank order
     quotes: tuple[str, ...]
     latency_ms: float
+    articles: tuple[str, ...] = ()  # each citation's 第X条 ("" outside articles), in rank order
 
     @classmethod
     def from_json(cls, answer: dict[str, Any], latency_ms: float = 0.0) -> Observed:
@@ -72,6 +73,7 @@ class Observed:
             cited=tuple((clause_key(c["doc"], c["clause_id"]), c["region"]) for c in cites),
             quotes=tuple(c["quote"] for c in cites),
             latency_ms=latency_ms,
+            articles=tuple(c.get("article", "") for c in cites),
         )
 
     @property
@@ -98,7 +100,15 @@ def span_correct(gold: GoldQuestion, seen: Observed) -> bool:
     if quote is None or not quote:
         return False
     allowed: set[str | None] = set(gold.regions) or {None}
-    return seen.cited[0][1] in allowed and any(s in quote or quote in s for s in gold.spans)
+    in_docs = not gold.docs or seen.cited[0][0].split(":", 1)[0] in gold.docs
+    return seen.cited[0][1] in allowed and in_docs and any(s in quote or quote in s for s in gold.spans)
+
+
+def article_correct(gold: GoldQuestion, seen: Observed) -> bool:
+    """The top citation is the article asked for (第十二条), in one of the question's documents."""
+    if not seen.cited or not seen.articles:
+        return False
+    return seen.articles[0] == gold.article and (not gold.docs or seen.cited[0][0].split(":", 1)[0] in gold.docs)
 
 
 def ranking(cited: Sequence[tuple[str, str | None]], name: Callable[[str, str | None], str] = lambda key, _: key) -> dict[str, float]:
@@ -146,6 +156,8 @@ def score_questions(golds: Sequence[GoldQuestion], relevant: Relevant, observed:
     for g in golds:
         if g.answerable and not g.is_list:
             scores[g.qid]["span_accuracy"] = float(span_correct(g, observed[g.qid]))
+        if g.answerable and g.article:
+            scores[g.qid]["article_accuracy"] = float(article_correct(g, observed[g.qid]))
     return scores
 
 
@@ -173,6 +185,8 @@ def failures(gold: GoldQuestion, seen: Observed, scores: dict[str, float], relev
         out.append(f"top clause not relevant; first relevant at rank {first}" if first else f"no relevant clause in the top {EVAL_K}")
     elif seen.answered and not scores.get("span_accuracy"):
         out.append("primary quote misses the gold span")
+    if gold.article and not scores.get("article_accuracy"):
+        out.append(f"top citation is {seen.articles[0] if seen.articles and seen.articles[0] else 'no article'}, not {gold.article}")
     return out
 
 
@@ -183,7 +197,7 @@ def _mean(values: list[float]) -> float | None:
 def summarize(golds: Sequence[GoldQuestion], observed: dict[str, Observed], scores: Scores) -> dict[str, Any]:
     """Aggregate one mode's per-question scores over a group of questions."""
     out: dict[str, Any] = {"questions": len(golds)}
-    for metric in (*RANKED, "list_recall@10", "list_precision", "span_accuracy"):
+    for metric in (*RANKED, "list_recall@10", "list_precision", "span_accuracy", "article_accuracy"):
         values = [scores[g.qid][metric] for g in golds if metric in scores[g.qid]]
         out[metric], out["n_" + metric] = _mean(values), len(values)
     seen = [observed[g.qid] for g in golds]

@@ -7,7 +7,7 @@ the set stays valid when the chunker changes. Format: eval/README.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -83,9 +83,18 @@ def question_files(eval_dir: Path) -> list[Path]:
     return sorted(eval_dir.glob("questions*.jsonl"))
 
 
-def answerable_here(gold: GoldQuestion, doc_ids: set[str]) -> bool:
-    """Whether the index holds every document the question's answer lies in."""
-    return set(gold.docs) <= doc_ids
+def answerable_here(gold: GoldQuestion, doc_ids: set[str], texts: Iterable[str] | None = None) -> bool:
+    """Whether the index holds every document the question's answer lies in.
+
+    With the documents' texts: also whether one of them holds a gold span, so the seed's
+    questions (which name no document) are not asked of, or fitted on, a corpus without the seed.
+    """
+    if not set(gold.docs) <= doc_ids:
+        return False
+    if texts is None or not gold.answerable:
+        return True
+    spans = [s for s in (*gold.spans, *(s for v in gold.spans_by_region.values() for s in v)) if s]
+    return not spans or any(s in text for text in texts for s in spans)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .answer_kinds import render_answer_kinds
+from .by_document import render_by_document
 from .charts import write_charts
 from .metrics import EVAL_K, MAX_P, kind_measure
 from .runs import save_run
@@ -14,7 +15,7 @@ from .topics import render_topics
 
 __all__ = ["TARGETS", "ROWS", "ReportFiles", "write_report", "render_markdown", "render_summary", "fmt", "md_table"]
 
-# Issue 3's targets for the full pipeline on the test split: (measure, at least?, bound, label).
+# Issue 3's targets for the full pipeline (and issue 12's for article questions) on the test split: (measure, at least?, bound, label).
 TARGETS = (
     ("hit@1", True, 0.90, "Hit@1"),
     ("hit@5", True, 0.98, "Hit@5"),
@@ -23,6 +24,7 @@ TARGETS = (
     ("abstention_recall", True, 0.80, "abstention recall"),
     ("span_accuracy", True, 0.85, "answer-span accuracy"),
     ("quote_chars", False, 80.0, "mean primary-quote length (chars)"),
+    ("article_accuracy", True, 1.0, "top citation is the article asked for"),
 )
 # (label, summary key, count key shown as n=, digits)
 ROWS = (
@@ -35,6 +37,7 @@ ROWS = (
     ("list recall@10 (regions)", "list_recall@10", "n_list_recall@10", 3),
     ("list precision (list answers)", "list_precision", "n_list_precision", 3),
     ("answer-span accuracy", "span_accuracy", "n_span_accuracy", 3),
+    ("article accuracy (article questions)", "article_accuracy", "n_article_accuracy", 3),
     ("mean primary-quote length (chars)", "quote_chars", None, 1),
     ("abstention precision", "abstention_precision", "n_abstained", 3),
     ("abstention recall", "abstention_recall", "n_unanswerable", 3),
@@ -182,7 +185,7 @@ def _breakdowns(run: dict[str, Any]) -> list[str]:
             "Single-answer questions whose gold region it is; list questions: in how many the region was found.", ""]
     rows = [[region, str(s["questions"]), fmt(s["hit@1"]), fmt(s["mrr@10"]), fmt(s["span_accuracy"]),
              f"{s['list_found']}/{s['list_total']}" if s["list_total"] else "—"] for region, s in run["by_region"][main].items()]
-    return out + md_table(["region", "questions", "Hit@1", "MRR@10", "span acc.", "list found"], rows)
+    return out + md_table(["region", "questions", "Hit@1", "MRR@10", "span acc.", "list found"], rows) + ["", *render_by_document(run, main, fmt, md_table)]
 
 
 def _threshold_section(run: dict[str, Any]) -> list[str]:

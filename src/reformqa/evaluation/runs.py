@@ -18,6 +18,7 @@ from ..errors import ReformqaError
 from ..records import Answer
 from ..search import MODES, Retriever
 from .answer_kinds import by_answer_kind
+from .by_document import by_document
 from .metrics import EVAL_K, MAX_P, Observed, Relevant, Scores, failures, relevant_clauses, score_questions, summarize, threshold_sweep
 from .questions import KINDS, GoldQuestion, answerable_here
 from .significance import compare_modes
@@ -43,7 +44,7 @@ def _question_record(gold: GoldQuestion, relevant: dict[str, str | None]) -> dic
     return {
         "id": gold.qid, "question": gold.question, "kind": gold.kind, "answer_kind": gold.answer_kind, "split": gold.split, "answerable": gold.answerable,
         "regions": list(gold.regions), "spans": list(gold.spans), "spans_by_region": {k: list(v) for k, v in gold.spans_by_region.items()},
-        "relevant": sorted(relevant), "modes": {},
+        "docs": list(gold.docs), "article": gold.article, "relevant": sorted(relevant), "modes": {},
     }
 
 
@@ -108,6 +109,7 @@ def assemble_run(golds: Sequence[GoldQuestion], relevant: Relevant, observed: di
             record["modes"][mode] = {
                 "answered": seen.answered, "list_answer": seen.list_answer, "confidence": seen.confidence,
                 "latency_ms": round(seen.latency_ms, 2), "cited": [list(c) for c in seen.cited], "quotes": list(seen.quotes[:keep]),
+                "article": seen.articles[0] if seen.articles else "",
                 "scores": mine, "failure": failures(gold, seen, mine, relevant[gold.qid], threshold),
             }
     kinds = [k for k in KINDS if any(g.kind == k for g in golds)] + sorted({g.kind for g in golds} - set(KINDS))
@@ -129,6 +131,7 @@ def assemble_run(golds: Sequence[GoldQuestion], relevant: Relevant, observed: di
         "by_kind": {mode: {k: summarize([g for g in golds if g.kind == k], observed[mode], scores[mode]) for k in kinds} for mode in modes},
         "by_answer_kind": {mode: by_answer_kind(golds, observed[mode], scores[mode]) for mode in modes},
         "by_region": {mode: _by_region(golds, relevant, observed[mode], scores[mode], index.get("regions", ())) for mode in modes},
+        "by_document": {mode: by_document(golds, observed[mode], scores[mode]) for mode in modes},
         "comparisons": compare_modes(golds, relevant, observed, scores),
         "threshold_sweep": threshold_sweep(golds, observed["full"], scores["full"], threshold) if "full" in modes else None,
         "questions": questions,
@@ -142,8 +145,9 @@ def evaluate_questions(project: Asker, golds: Sequence[GoldQuestion], *, modes: 
     started = time.perf_counter()
     present = set(project.retriever().stored.documents)
     # A question about a document this index does not hold is not asked: it would count as a miss.
-    skipped = [g.qid for g in golds if not answerable_here(g, present)]
-    golds = [g for g in golds if answerable_here(g, present)]
+    texts = [d.text for d in project.retriever().stored.documents.values()]
+    skipped = [g.qid for g in golds if not answerable_here(g, present, texts)]
+    golds = [g for g in golds if answerable_here(g, present, texts)]
     observed = ask_questions(project, golds, modes, progress)
     stored = project.retriever().stored
     calibration = stored.calibration or {}

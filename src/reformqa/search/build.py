@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..corpus import CHUNKER_VERSION, Corpus, national_places
+from ..corpus import CHUNKER_VERSION, Corpus, jurisdiction_names, national_places
+from ..corpus.regions import pinyin
 from ..normalize import normalize
 from ..records import Clause
 from .embed import Embedder
@@ -33,10 +34,10 @@ Progress = Callable[[int, int], None]
 
 
 def passage_text(clause: Clause, start: int | None = None, end: int | None = None) -> str:
-    """The text embedded and indexed for a clause or a span: region or breadcrumb, then the words."""
+    """The text embedded and indexed for a clause or a span: region or breadcrumb, an item's lead-in, then the words."""
     body = clause.text if start is None or end is None else clause.text[start - clause.start : end - clause.start]
     head = clause.region or " › ".join(clause.breadcrumb) or clause.doc_title
-    return f"{head}：{body}"
+    return f"{head}：{clause.context}{body}"
 
 
 def _key(text: str) -> str:
@@ -152,7 +153,9 @@ def write_index(
             out.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
     (folder / "regions.json").write_text(json.dumps([asdict(r) for r in corpus.regions], ensure_ascii=False, indent=1), encoding="utf-8")
     (folder / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
-    places = national_places([t for r in corpus.regions for t in (r.name, *r.places, *r.aliases)], "\n".join(d.text for d in corpus.documents))
+    # A document's jurisdiction (汕头, shantou) is no place "outside the documents", in Chinese or in pinyin.
+    where = [n for d in corpus.documents for name in jurisdiction_names(d.jurisdiction) for n in (name, pinyin(name))]
+    places = national_places([*(t for r in corpus.regions for t in (r.name, *r.places, *r.aliases)), *where], "\n".join(d.text for d in corpus.documents))
     (folder / "places.txt").write_text("\n".join(places) + "\n", encoding="utf-8")
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -163,7 +166,12 @@ def write_index(
         "faiss_factory": factory,
         "counts": {"documents": len(corpus.documents), "clauses": len(corpus.clauses), "spans": len(span_refs), "regions": len(corpus.regions)},
         "changes": {**_changes(corpus, previous), "embedded": embedded, "reused": len(texts) - embedded},
-        "documents": [{"doc_id": d.doc_id, "title": d.title, "path": d.path, "sha256": d.sha256, "issuer": d.issuer, "doc_number": d.doc_number, "date": d.date} for d in corpus.documents],
+        "documents": [
+            {"doc_id": d.doc_id, "title": d.title, "short_title": d.short_title, "path": d.path, "sha256": d.sha256, "issuer": d.issuer,
+             "doc_number": d.doc_number, "date": d.date, "jurisdiction": d.jurisdiction, "structure": corpus.structure.get(d.doc_id, {}),
+             "dates": {k: v for k, v in (("adopted", d.date_adopted), ("amended", d.date_amended), ("effective", d.date_effective), ("signed", d.date_signed)) if v}}
+            for d in corpus.documents
+        ],
         "skipped": list(corpus.skipped),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

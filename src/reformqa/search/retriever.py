@@ -11,6 +11,7 @@ question into a ``SearchRequest`` and reads the hits' signals.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -18,20 +19,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..corpus.structure import arabic
 from ..normalize import normalize
 from ..records import Clause, Hit, Span
 from .embed import Embedder
 from .fusion import DEFAULT_FUSION, MODES, fuse
 from .store import StoredIndex
 
-__all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "SearchRequest", "Retriever"]
+__all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "DOC_BOOST", "ARTICLE_BOOST", "DETAIL_BOOST", "SearchRequest", "Retriever"]
 
 CANDIDATES = 200
 _QUERY_CACHE = 512
+_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条")
+_WANTED = 2000  # at most this many named clauses a group are scored beyond the nearest (bench/: large corpora)
 # A clause's dense score mixes its own cosine with its best sub-clause's: a short
 # sub-clause that says exactly what was asked is not drowned by its long clause.
 # eval/fusion_sweep.py: dense-only Hit@1 on dev 0.755 -> 0.830, full 0.943 -> 0.962.
 SPAN_WEIGHT = 0.5
+# A named document ranks like a named pilot; the article asked ranks above the rest of it,
+# and the 款 or 项 asked above the rest of the article.
+DOC_BOOST, ARTICLE_BOOST, DETAIL_BOOST = 1.0, 1.0, 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +52,11 @@ class SearchRequest:
     scope: bool = False  # with regions: their scope sentences rank above their measures
     boost: Callable[[str], bool] | None = None  # in mode full, clauses whose text this accepts gain boost_weight
     boost_weight: float = 0.0
+    docs: tuple[str, ...] = ()  # documents the question names: their clauses rank first in mode full
+    place_docs: tuple[str, ...] = ()  # documents whose jurisdiction it names: weighed like a named pilot
+    article: int = 0  # 第十二条 asked: that article ranks first (in the named documents, if any)
+    detail: tuple[str, ...] = ()  # 第三款, 第（三）项 inside the article
+    pilot_pool: bool = False  # also return the best k clauses that lie in a pilot (a 哪些试点 question's pool), after the top k
 
 
 class Retriever:
@@ -66,6 +78,7 @@ class Retriever:
         self._doc_code = {name: i for i, name in enumerate(sorted({c.doc_id for c in stored.clauses}))}
         self._doc_of = np.array([self._doc_code[c.doc_id] for c in stored.clauses], dtype=np.int32)
         self._is_scope = np.array([c.kind == "scope" for c in stored.clauses], dtype=bool)
+        self._article_of = np.array([arabic(m.group(1)) if (m := _ARTICLE.match(c.article)) else 0 for c in stored.clauses], dtype=np.int32)
         counts = np.array([len(c.spans) for c in stored.clauses], dtype=np.int64)
         self._span_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         vocab = stored.bm25.vocab_dict
@@ -123,14 +136,20 @@ class Retriever:
         clause = stored.clauses[position]
         return clause, clause.spans[row - int(self._span_start[position])]
 
-    def dense_scores(self, vector: np.ndarray) -> np.ndarray:
-        """Cosine of every clause to the question; NaN beyond the FAISS candidates."""
+    def dense_scores(self, vector: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of every clause to the question; NaN beyond the FAISS candidates and the `extra` rows asked for."""
         n = len(self.stored.clauses)
         scores = np.full(n, np.nan, dtype=np.float32)
         distances, ids = self.stored.vectors.search(vector.reshape(1, -1).astype(np.float32), min(n, CANDIDATES))
         ok = ids[0] >= 0
         found = ids[0][ok]
         scores[found] = distances[0][ok]
+        if extra is not None and len(extra := np.setdiff1d(extra, found)):
+            try:  # the article a question names, beyond the nearest clauses: scored exactly
+                scores[extra] = self.stored.vectors.reconstruct_batch(extra.astype(np.int64)) @ vector
+                found = np.concatenate([found, extra])
+            except RuntimeError:  # an index type that cannot give its vectors back
+                pass
         if self.span_weight and len(found) and self._span_start[-1]:
             # Sub-clause cosines for the candidates only, read through per-clause row offsets.
             lengths = self._span_start[found + 1] - self._span_start[found]
@@ -158,12 +177,38 @@ class Retriever:
     def _mask(self, codes: dict[str, int], of: np.ndarray, names: Sequence[str]) -> np.ndarray:
         return np.isin(of, [codes.get(name, -2) for name in names])
 
+    def _wanted(self, request: SearchRequest) -> np.ndarray:
+        """Clauses a request names (pilots, documents, an article): scored even beyond the nearest CANDIDATES.
+
+        With many documents, a named pilot's clauses can lie outside the nearest
+        200 for an English question that shares no words with them.
+        """
+        groups = []
+        if request.article:
+            groups.append(np.flatnonzero(self._article_of == request.article))
+        if request.regions:
+            groups.append(np.flatnonzero(self._mask(self._region_code, self._region_of, request.regions)))
+        if request.docs or request.place_docs:
+            groups.append(np.flatnonzero(self._mask(self._doc_code, self._doc_of, (*request.docs, *request.place_docs))))
+        return np.unique(np.concatenate([g[:_WANTED] for g in groups])) if groups else np.zeros(0, dtype=np.int64)
+
+    def _leaders_first(self, ranked: np.ndarray, request: SearchRequest) -> np.ndarray:
+        """Each place the question names (北京: the pilot, and the 北京市 regulation) keeps its best clause near the top.
+
+        Forty articles of a regulation would otherwise push the pilot's three clauses out of sight.
+        """
+        groups = [self._mask(self._region_code, self._region_of, [r]) for r in request.regions]
+        groups += [self._mask(self._doc_code, self._doc_of, [d]) for d in request.place_docs]
+        leaders = sorted({int(np.argmax(g[ranked])) for g in groups if g[ranked].any()})
+        rest = np.delete(ranked, leaders)
+        return np.concatenate([ranked[leaders], rest])
+
     def search(self, request: SearchRequest, *, mode: str = "full", k: int = 10, regions: Sequence[str] = (), docs: Sequence[str] = ()) -> list[Hit]:
         """Rank clauses for the request; `regions` and `docs` restrict to those outright."""
         n = len(self.stored.clauses)
         if n == 0:
             return []
-        dense = self.dense_scores(self.embed(request.text)) if mode != "bm25" else np.full(n, np.nan, np.float32)
+        dense = self.dense_scores(self.embed(request.text), self._wanted(request) if mode == "full" else None) if mode != "bm25" else np.full(n, np.nan, np.float32)
         lexical = self.bm25_scores(request.tokens) if mode != "dense" else np.zeros(n, np.float32)
         named = self._mask(self._region_code, self._region_of, request.regions) if request.regions else None
         if np.count_nonzero(lexical) > CANDIDATES:
@@ -190,11 +235,30 @@ class Retriever:
             inside = candidates[named[candidates]]
             # "桐城属于哪个试点" is answered by the scope sentence that names it.
             boost[inside] = 1.0 + (0.5 * self._is_scope[inside] if request.scope else 0.0)
+        if mode == "full" and request.place_docs:
+            # A place can name a pilot and a document's jurisdiction at once (北京): each ranks first, neither hides the other.
+            boost[candidates] = np.maximum(boost[candidates], 1.0 * self._mask(self._doc_code, self._doc_of, request.place_docs)[candidates])
+        doc_boost = np.zeros(n, dtype=np.float32)
+        if mode == "full" and (request.docs or request.article):
+            in_docs = self._mask(self._doc_code, self._doc_of, request.docs) if request.docs else np.ones(n, dtype=bool)
+            doc_boost[candidates] = DOC_BOOST * in_docs[candidates] if request.docs else 0.0
+            if request.article:
+                asked = candidates[(self._article_of[candidates] == request.article) & in_docs[candidates]]
+                doc_boost[asked] += ARTICLE_BOOST
+                if request.detail:
+                    doc_boost[[i for i in asked if all(d in self.stored.clauses[i].place for d in request.detail)]] += DETAIL_BOOST
+        boost += doc_boost
         if mode == "full" and request.boost is not None:
             accepts = request.boost
             boost[[i for i in candidates if accepts(self.stored.clauses[i].text)]] += request.boost_weight
         total = fused + boost
-        order = candidates[np.lexsort((candidates, -total[candidates]))][:k]
+        ranked = candidates[np.lexsort((candidates, -total[candidates]))]
+        if mode == "full" and named is not None and request.place_docs:
+            ranked = self._leaders_first(ranked, request)
+        order = ranked[:k]
+        if request.pilot_pool:
+            # However many clauses of other documents rank above them, every pilot's best clauses are there to list.
+            order = np.concatenate([order, ranked[k:][self._region_of[ranked[k:]] >= 0][:k]])
         return [
             Hit(
                 clause=self.stored.clauses[i],
@@ -205,7 +269,8 @@ class Retriever:
                     "dense_norm": float(dense_norm[i]),
                     "bm25_norm": float(lexical_norm[i]),
                     "fused": float(fused[i]),
-                    "region_boost": float(boost[i]),
+                    "region_boost": float(boost[i] - doc_boost[i]),
+                    "doc_boost": float(doc_boost[i]),
                 },
             )
             for i in order

@@ -3,8 +3,8 @@
 index/<embedder>/ holds plain, named files a person can inspect:
 
     manifest.json     format version, corpus hash, embedder id, dimension, counts
-    documents.jsonl   one document a line: metadata and the text offsets point into
-    clauses.jsonl     one clause a line, verbatim text, source offsets, breadcrumb
+    documents.jsonl   one document a line: metadata (title, short title, issuer, number, dates, jurisdiction) and the text offsets point into
+    clauses.jsonl     one clause a line, verbatim text, source offsets, breadcrumb, article and place
     regions.json      the pilots and their gazetteers
     userdict.txt      the tokenizer's corpus terms, one a line
     places.txt        places in China that no pilot covers, to notice questions about them
@@ -123,7 +123,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         clauses=clauses,
         regions=regions,
         tokenizer=Tokenizer(user_words),
-        gazetteer=Gazetteer(regions),
+        gazetteer=Gazetteer(regions, documents.values()),
         vectors=vectors,
         span_vectors=spans[:, 1:],
         span_owner=np.asarray(spans[:, 0]).astype(np.int64),
