@@ -13,7 +13,10 @@ So a request needs a token from two buckets: its session's (``rate``, the limit
 a person meets) and its address's (``HOST_SHARE`` times ``rate``, an office's
 worth, which a script inventing sessions on one machine still meets). A request
 without a session hash (Gradio's REST route ``/call/ask``) counts as its
-address's session. ``X-Forwarded-For`` is not read: any client can write it.
+address's session. The address is the socket's, or, behind a reverse proxy
+named in ``REFORMQA_TRUSTED_PROXIES``, the client the proxy names (guard.py
+drops ``X-Forwarded-For`` from everyone else). Before any of this, queue.py
+limits everything an address sends with ``check_address``, before the queue.
 A refused request costs no token, and is answered with a message saying how
 long to wait, never an exception.
 """
@@ -133,6 +136,20 @@ class RateLimiter:
                 return Refusal((1 - own.tokens) / self.rate.per_second, self.rate, by_address=False)
             address.tokens -= 1
             own.tokens -= 1
+        return None
+
+    def check_address(self, host: str) -> Refusal | None:
+        """Take a token from this address's bucket alone (a limit on everything an address sends)."""
+        if self.host_rate is None:
+            return None
+        now = self._clock()
+        with self._lock:
+            if now - self._swept >= PRUNE_EVERY:
+                self._sweep(now)
+            address = self._refill(("host", host), self.host_rate, now)
+            if address.tokens < 1:
+                return Refusal((1 - address.tokens) / self.host_rate.per_second, self.host_rate, by_address=True)
+            address.tokens -= 1
         return None
 
     def refusal(self, request: Any, lang: str = "zh") -> str:
