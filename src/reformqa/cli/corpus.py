@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..corpus import shown
 from .main import EMBEDDER, HOME, main, progress_bar, project_for
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def _print_build(report: BuildReport) -> None:
     fitted = (report.calibration or {}).get("fitted_on")
     click.echo(f"calibration: {'fitted on ' + str(fitted['questions']) + ' dev questions' if fitted else 'defaults (no eval/questions.jsonl)'}")
     for line in report.skipped:
-        click.echo(f"skipped {line}", err=True)
+        click.echo(f"skipped {shown(line)}", err=True)
 
 
 @main.command()
@@ -55,7 +56,7 @@ def add(paths: tuple[Path, ...], home: str | None, embedder: str | None) -> None
     with progress_bar("embedding new or changed texts") as progress:
         added, report = project.add(list(paths), progress=progress)
     for name in added:
-        click.echo(f"added seeds/{name}")
+        click.echo(f"added seeds/{shown(name)}")  # a newline in a file name must not forge a line
     if not added:
         click.echo("nothing new: every file is already in seeds/")
     _print_build(report)
