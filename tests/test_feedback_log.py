@@ -91,7 +91,7 @@ def test_an_append_after_a_fragment_starts_a_new_line(tmp_path: Path):
 def _can_mount_tmpfs() -> bool:
     if not shutil.which("unshare") or sys.platform != "linux":
         return False
-    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"], capture_output=True)
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"], capture_output=True, check=False)
     return done.returncode == 0
 
 
@@ -125,7 +125,7 @@ def test_on_a_really_full_disk_no_earlier_record_is_lost(tmp_path: Path):
         """
     )
     command = f"mount -t tmpfs -o size=64k tmpfs {disk} && exec {sys.executable} -c \"$0\""
-    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", command, script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", command, script], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("refused"), lines

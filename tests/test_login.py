@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from test_security import Clock  # a clock the test moves by hand
 from test_ui_e2e import browser  # noqa: F401  (the headless Chromium fixture, skipped where absent)
 from wire import free_port, request, second_address_works
 
@@ -53,14 +54,6 @@ def _login(locked: Locked, user: str, password: str, source: str = "127.0.0.1") 
     from urllib.parse import urlencode
 
     return request(locked.port, "POST", "/login", urlencode({"username": user, "password": password}), headers=FORM, source=source)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_failures_back_off_per_address_and_per_user_name():
@@ -142,8 +135,8 @@ def test_the_login_page_itself_still_loads(locked: Locked):
 
 def test_a_browser_logs_in_through_the_page_and_asks(locked: Locked, request: pytest.FixtureRequest):
     """The login page, its form and the chat behind it still work with every API route closed until the cookie."""
-    browser = request.getfixturevalue("browser")
-    page = browser.new_page()
+    chromium = request.getfixturevalue("browser")
+    page = chromium.new_page()
     errors: list[tuple[int, str]] = []
     page.on("response", lambda r: errors.append((r.status, r.url)) if r.status >= 500 else None)
     page.goto(locked.url)

@@ -33,7 +33,9 @@ pytestmark = [
 ]
 needs_second_address = pytest.mark.skipif(not second_address_works(), reason="needs a second loopback address (127.0.0.2), as Linux has")
 
-LIMITS = Limits(head_seconds=1.0, body_seconds=2.0, result_seconds=1.0, sweep_seconds=0.2, connections_per_address=6, queue_slots_per_address=3)
+LIMITS = Limits(
+    head_seconds=1.0, body_seconds=2.0, result_seconds=1.0, sweep_seconds=0.2, connections_per_address=6, queue_slots_per_address=3, refusal_delay_seconds=0.3
+)
 QUESTION = "寿县属于哪个试点？"
 
 
@@ -75,8 +77,8 @@ def slow(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 @pytest.fixture(scope="module")
 def limited(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """One question a minute per session, 20 per address: the address limit is reached in 20 requests."""
-    app = _serve(project, tmp_path_factory.mktemp("limited"), rate="1/min", limits=LIMITS)
+    """One question a minute per session, 20 per address, 100 events a minute per address before the queue."""
+    app = _serve(project, tmp_path_factory.mktemp("limited"), rate="1/min", limits=replace(LIMITS, events_per_minute=100, refusal_delay_seconds=0.0))
     yield app
     app.demo.close()
 
@@ -84,7 +86,7 @@ def limited(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Itera
 @pytest.fixture(scope="module")
 def proxied(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The same limit behind a reverse proxy on 127.0.0.1, named in REFORMQA_TRUSTED_PROXIES."""
-    app = _serve(project, tmp_path_factory.mktemp("proxied"), rate="1/min", limits=LIMITS, trusted_proxies="127.0.0.1")
+    app = _serve(project, tmp_path_factory.mktemp("proxied"), rate="1/min", limits=replace(LIMITS, refusal_delay_seconds=0.0), trusted_proxies="127.0.0.1")
     yield app
     app.demo.close()
 
@@ -125,6 +127,12 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(served: Served, rout
     assert head.startswith(b"HTTP/1.1 413"), head[:200]
 
 
+def test_a_refusal_is_answered_late_so_a_flood_slows_down(served: Served):
+    started = time.monotonic()
+    status, _, _ = request(served.port, "POST", "/gradio_api/queue/join", "x" * (LIMITS.body_bytes + 1))
+    assert status == 413 and time.monotonic() - started >= LIMITS.refusal_delay_seconds
+
+
 def test_a_chunked_body_over_the_limit_is_refused_while_it_arrives(served: Served):
     with connect(served.port) as sock:
         sock.sendall(b"POST /gradio_api/queue/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -152,11 +160,17 @@ def test_results_nobody_reads_are_dropped(served: Served):
         status, _, text = request(served.port, "POST", "/gradio_api/call/ask", {"data": [QUESTION, 3, "", "full"]})
         assert status == 200, text
         events.append(json.loads(text)["event_id"])
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline and any(e in queue.event_ids_to_events for e in events):
-        time.sleep(0.05)
-    assert any(e in queue.pending_messages_per_session for e in events)  # answered, waiting for a reader
-    time.sleep(LIMITS.result_seconds + 4 * LIMITS.sweep_seconds + 0.5)
+        deadline = time.monotonic() + 10  # one at a time: this address has only 3 queue slots
+        while events[-1] in queue.event_ids_to_events and time.monotonic() < deadline:
+            time.sleep(0.01)
+    seen, deadline = False, time.monotonic() + 10
+    while time.monotonic() < deadline and (any(e in queue.event_ids_to_events for e in events) or not seen):
+        seen = seen or any(e in queue.pending_messages_per_session for e in events)  # answered, waiting for a reader
+        time.sleep(0.01)
+    assert seen
+    deadline = time.monotonic() + LIMITS.result_seconds + 10  # a loaded machine may run the sweep late
+    while time.monotonic() < deadline and any(e in queue.pending_messages_per_session or e in queue.pending_event_ids_session for e in events):
+        time.sleep(0.1)
     assert not any(e in queue.pending_messages_per_session or e in queue.pending_event_ids_session for e in events)
 
 

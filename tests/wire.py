@@ -13,7 +13,7 @@ import socket
 import time
 from typing import Any
 
-__all__ = ["free_port", "connect", "request", "read_head", "read_until_closed", "second_address_works"]
+__all__ = ["connect", "free_port", "read_head", "read_until_closed", "request", "second_address_works"]
 
 
 def free_port() -> int:

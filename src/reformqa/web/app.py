@@ -116,7 +116,6 @@ def build_app(service: ChatService):
             return [reply.comparison, reply.coverage, reply.table, reply.notice, reply.topic, *downloads]
 
         limiter = RateLimiter.from_settings(service.project.settings)  # per session and per address: see ratelimit.py
-        demo.reformqa_rate = limiter.rate  # the server's limit before the queue is a multiple of it (queue.py)
 
         def on_ask(text: str, state: Session, region_name: str, mode_name: str, doc_id: str, request: Any = None) -> list[Any]:
             if refused := limiter.refusal(request, state.lang):  # too many questions: a notice instead of an answer
@@ -236,5 +235,4 @@ def launch(
             "exception_handlers": {_unknown_endpoint_error(): _not_found},
         },
     )
-    rate = getattr(demo, "reformqa_rate", None)  # the questions' limit build_app read: the one before the queue is a multiple
-    return start(demo, host=host, port=port, auth=auth, limits=limits or Limits(), trusted=trusted, rate=rate, mount=mount)
+    return start(demo, host=host, port=port, auth=auth, limits=limits or Limits(), trusted=trusted, mount=mount)

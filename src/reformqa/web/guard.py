@@ -19,6 +19,9 @@ In order, for each HTTP request:
    address's event allowance and its queue slots (``queue.py``).
 
 Refusals are JSON ``{"detail": ...}``, which Gradio's page shows as the error.
+A 413, 408 or 429 is sent ``refusal_delay_seconds`` late, while the request
+still counts against its address: a flood slows to the pace of its allowed
+connections, and costs the server a sleeping coroutine instead of a busy core.
 """
 
 from __future__ import annotations
@@ -29,11 +32,11 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .limits import Limits, TrustedProxies
+from .limits import Limits, Tally, TrustedProxies
 from .login import LoginThrottle, handle_login
 from .queue import QueueGate
 
-__all__ = ["Guard", "PUBLIC_API"]
+__all__ = ["PUBLIC_API", "Guard", "respond"]
 
 PUBLIC_API = frozenset({"ask"})  # the one endpoint /gradio_api/call/<name> may reach
 _FORWARDED = (b"x-forwarded-", b"forwarded", b"x-real-ip")
@@ -65,7 +68,7 @@ class Guard:
         self, app: App, *, limits: Limits, trusted: TrustedProxies, gate: QueueGate, throttle: LoginThrottle | None, logged_in: Callable[[dict[str, Any]], bool]
     ):
         self.app, self.limits, self.trusted, self.gate, self.throttle, self.logged_in = app, limits, trusted, gate, throttle, logged_in
-        self._in_progress: dict[str, int] = {}
+        self._in_progress = Tally()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -85,18 +88,11 @@ class Guard:
         except _Refused as refused:
             await respond(send, refused.status, refused.detail, refused.headers)
             return
-        if self._in_progress.get(address, 0) >= self.limits.requests_per_address:
+        if self._in_progress[address] >= self.limits.requests_per_address:
             await respond(send, 503, "这个网络地址的请求太多了，请稍后再试。 / Too many requests in progress from this network address: please try again shortly.", ((b"retry-after", b"5"),))
             return
-        self._in_progress[address] = self._in_progress.get(address, 0) + 1
-        try:
+        with self._in_progress.holding(address):
             await self._serve(scope, receive, send, address)
-        finally:
-            left = self._in_progress[address] - 1
-            if left:
-                self._in_progress[address] = left
-            else:
-                del self._in_progress[address]
 
     def _check_route(self, scope: dict[str, Any]) -> None:
         path = scope["path"].rstrip("/") or "/"
@@ -117,7 +113,7 @@ class Guard:
         limit = self.limits.login_body_bytes if path == "/login" else self.limits.body_bytes
         announced = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if announced is not None and (not announced.isdigit() or int(announced) > limit):
-            await respond(send, 413, f"The request is larger than {limit:,} bytes.", ((b"connection", b"close"),))
+            await self._refuse(send, 413, f"The request is larger than {limit:,} bytes.", ((b"connection", b"close"),))
             return
         if scope["method"] in _NO_BODY and announced in (None, b"0"):
             await self.app(scope, receive, send)
@@ -125,9 +121,9 @@ class Guard:
         try:
             body = await asyncio.wait_for(self._read_body(receive, limit), self.limits.body_seconds)
         except _Refused as refused:
-            await respond(send, refused.status, refused.detail, ((b"connection", b"close"),))
+            await self._refuse(send, refused.status, refused.detail, ((b"connection", b"close"),))
             return
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await respond(send, 408, f"The request body did not arrive within {self.limits.body_seconds:g} s.", ((b"connection", b"close"),))
             return
         if body is None:  # the client went away
@@ -139,12 +135,16 @@ class Guard:
             return
         if scope["method"] == "POST" and path.startswith(_JOINS):
             if refusal := self.gate.admit(address):
-                await respond(send, 429, refusal.message, ((b"retry-after", str(max(1, math.ceil(refusal.wait))).encode()),))
+                await self._refuse(send, 429, refusal.message, ((b"retry-after", str(max(1, math.ceil(refusal.wait))).encode()),))
                 return
             with self.gate.admitting(address):  # counts as a slot until Gradio has queued (or refused) it
                 await self.app(scope, replay, send)
             return
         await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Any, status: int, detail: str, headers: tuple[tuple[bytes, bytes], ...]) -> None:
+        await asyncio.sleep(self.limits.refusal_delay_seconds)
+        await respond(send, status, detail, headers)
 
     @staticmethod
     async def _read_body(receive: Any, limit: int) -> bytes | None:

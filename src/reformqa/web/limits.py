@@ -16,14 +16,15 @@ connections (a trusted proxy holds them for everyone, so it is not counted).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ReformqaError
 
-__all__ = ["Limits", "TrustedProxies", "guarded_protocol"]
+__all__ = ["Limits", "Tally", "TrustedProxies", "guarded_protocol"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +39,47 @@ class Limits:
     connections_per_address: int = 64  # open TCP connections; a browser tab holds 2-3, an office behind one NAT shares them
     requests_per_address: int = 64  # requests in progress, event streams included
     queue_slots_per_address: int = 8  # of the queue's 4 running + 64 waiting
-    events_per_question: int = 5  # before the queue, an address may send this many page events per question it may ask
+    # Before the queue, every event an address sends (questions, likes, language, page loads), in bursts of as
+    # many: 20 people behind one NAT asking 20 questions a minute, with four page events per question.
+    events_per_minute: int = 2000
+    refusal_delay_seconds: float = 1.0  # a refusal (413, 408, 429) is answered this late: a flood slows to its connections
     result_seconds: float = 60.0  # an answer nobody has come to read by then is dropped
     sweep_seconds: float = 5.0
     sessions: int = 10_000  # Gradio sessions whose state is kept (least recently used ones go first)
     login_free_attempts: int = 3  # wrong passwords before the back-off starts (typing mistakes)
     login_backoff_seconds: float = 1.0  # doubled with each further failure ...
     login_backoff_max_seconds: float = 600.0  # ... up to this
+
+
+class Tally:
+    """How many of something each address holds right now: connections, requests, joins on their way in."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def __getitem__(self, address: str) -> int:
+        return self._counts.get(address, 0)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def add(self, address: str) -> None:
+        self._counts[address] = self._counts.get(address, 0) + 1
+
+    def remove(self, address: str) -> None:
+        left = self._counts.get(address, 1) - 1
+        if left > 0:
+            self._counts[address] = left
+        else:
+            self._counts.pop(address, None)  # an address holding nothing takes no memory
+
+    @contextlib.contextmanager
+    def holding(self, address: str) -> Iterator[None]:
+        self.add(address)
+        try:
+            yield
+        finally:
+            self.remove(address)
 
 
 class TrustedProxies:
@@ -95,7 +130,7 @@ def guarded_protocol(limits: Limits, trusted: TrustedProxies) -> type[asyncio.Pr
     """uvicorn's h11 protocol, closing silent connections and counting connections per address."""
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    open_by_address: dict[str, int] = {}
+    open_by_address = Tally()
 
     class GuardedProtocol(H11Protocol):
         _counted: str | None = None
@@ -105,22 +140,18 @@ def guarded_protocol(limits: Limits, trusted: TrustedProxies) -> type[asyncio.Pr
             super().connection_made(transport)
             host = self.client[0] if self.client else ""
             if host not in trusted:
-                if open_by_address.get(host, 0) >= limits.connections_per_address:
+                if open_by_address[host] >= limits.connections_per_address:
                     transport.write(_REFUSED)
                     transport.close()
                     return
-                open_by_address[host] = open_by_address.get(host, 0) + 1
+                open_by_address.add(host)
                 self._counted = host
             self._await_head()
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._stop_waiting()
             if self._counted is not None:
-                left = open_by_address.get(self._counted, 1) - 1
-                if left > 0:
-                    open_by_address[self._counted] = left
-                else:
-                    open_by_address.pop(self._counted, None)
+                open_by_address.remove(self._counted)
                 self._counted = None
             super().connection_lost(exc)
 

@@ -6,8 +6,8 @@ server runs. ``QueueGate`` is asked by the ``Guard`` before a join reaches
 Gradio:
 
 - **events per address**: a token bucket for every event an address sends
-  (the page's like, language and load events too), ``events_per_question``
-  times its question allowance; refused joins never reach the queue;
+  (the page's like, language and load events too), ``events_per_minute``;
+  refused joins never reach the queue;
 - **queue slots per address**: at most ``queue_slots_per_address`` of its
   events waiting or running (joins on their way in included), so one script
   cannot fill the 64 places for everyone.
@@ -26,12 +26,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .limits import Limits
-from .ratelimit import HOST_SHARE, Rate, RateLimiter
+from .limits import Limits, Tally
+from .ratelimit import Rate, RateLimiter
 
 __all__ = ["Admission", "QueueGate"]
 
@@ -47,11 +47,11 @@ class Admission:
 class QueueGate:
     """Per-address limits in front of a Blocks app's queue, and the sweep of unread results."""
 
-    def __init__(self, demo: Any, limits: Limits, rate: Rate | None, *, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, demo: Any, limits: Limits, *, clock: Callable[[], float] = time.monotonic):
         self.demo, self.limits, self._clock = demo, limits, clock
-        events = Rate(rate.count * HOST_SHARE * limits.events_per_question, rate.period) if rate else None
+        events = Rate(limits.events_per_minute, 60.0) if limits.events_per_minute > 0 else None
         self.events = RateLimiter(events, host_share=1, clock=clock)
-        self._joining: dict[str, int] = {}
+        self._joining = Tally()
         self._unread: dict[str, tuple[Any, float]] = {}  # session -> (its oldest unread message, when first seen)
 
     def slots(self, address: str) -> int:
@@ -59,7 +59,7 @@ class QueueGate:
         queue = self.demo._queue
         waiting = [e for q in queue.event_queue_per_concurrency_id.values() for e in q.queue]
         running = [e for job in queue.active_jobs if job for e in job]
-        return self._joining.get(address, 0) + sum(1 for e in waiting + running if _address(e) == address)
+        return self._joining[address] + sum(1 for e in waiting + running if _address(e) == address)
 
     def admit(self, address: str) -> Admission | None:
         """None if this address may join the queue now; else why not."""
@@ -69,24 +69,15 @@ class QueueGate:
                 f"这个网络地址已有 {held} 个请求在排队，请等它们完成后再试。 / This network address already has {held} requests in the queue: "
                 "please wait for them to finish.", 2.0,
             )
-        refused = self.events.check_address(address)
+        refused = self.events.check(address, address_only=True)
         if refused is not None:
             seconds = max(1, round(refused.wait))
             return Admission(f"这个网络地址的请求太多了，请 {seconds} 秒后再试。 / Too many requests from this network address: please try again in {seconds} s.", refused.wait)
         return None
 
-    @contextlib.contextmanager
-    def admitting(self, address: str) -> Iterator[None]:
+    def admitting(self, address: str) -> contextlib.AbstractContextManager[None]:
         """Hold a slot for a join until Gradio has put it in the queue (or refused it)."""
-        self._joining[address] = self._joining.get(address, 0) + 1
-        try:
-            yield
-        finally:
-            left = self._joining[address] - 1
-            if left:
-                self._joining[address] = left
-            else:
-                del self._joining[address]
+        return self._joining.holding(address)
 
     def sweep(self) -> int:
         """Drop the results nobody came to read; how many sessions lost theirs."""

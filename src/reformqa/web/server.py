@@ -28,7 +28,6 @@ from .guard import Guard
 from .limits import Limits, TrustedProxies, guarded_protocol
 from .login import LoginThrottle
 from .queue import QueueGate
-from .ratelimit import Rate
 
 __all__ = ["start"]
 
@@ -65,7 +64,6 @@ def start(
     auth: Callable[[str, str], bool] | None,
     limits: Limits,
     trusted: TrustedProxies,
-    rate: Rate | None,
     mount: dict[str, Any],
 ) -> str:
     """Serve ``demo`` on host:port in a background thread behind the Guard; return the local URL."""
@@ -75,7 +73,7 @@ def start(
     from gradio.http_server import Server
 
     _bind_check(host, port)
-    gate = QueueGate(demo, limits, rate)
+    gate = QueueGate(demo, limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
@@ -88,7 +86,7 @@ def start(
     parent = fastapi.FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
     demo.state_session_capacity = limits.sessions  # read by the state holder when Gradio is mounted
     gr.mount_gradio_app(parent, demo, path="/", server_name=host, server_port=port, auth=auth, **mount)
-    (gradio_app,) = [getattr(route, "app") for route in parent.routes if getattr(route, "path", None) == ""]  # the Mount at /
+    (gradio_app,) = [route.app for route in parent.routes if getattr(route, "path", None) == ""]  # type: ignore[attr-defined]  # the Mount at /
     throttle = None
     if auth is not None:
         throttle = LoginThrottle(free_attempts=limits.login_free_attempts, backoff=limits.login_backoff_seconds, backoff_max=limits.login_backoff_max_seconds)
