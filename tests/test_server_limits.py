@@ -34,7 +34,8 @@ pytestmark = [
 needs_second_address = pytest.mark.skipif(not second_address_works(), reason="needs a second loopback address (127.0.0.2), as Linux has")
 
 LIMITS = Limits(
-    head_seconds=1.0, body_seconds=2.0, result_seconds=1.0, sweep_seconds=0.2, connections_per_address=6, queue_slots_per_address=3, refusal_delay_seconds=0.3
+    head_seconds=1.0, body_seconds=2.0, result_seconds=1.0, sweep_seconds=0.2, connections_per_address=6, queue_slots_per_address=3, refusal_delay_seconds=0.3,
+    sessions_per_address=5,
 )
 QUESTION = "寿县属于哪个试点？"
 
@@ -172,6 +173,38 @@ def test_results_nobody_reads_are_dropped(served: Served):
     while time.monotonic() < deadline and any(e in queue.pending_messages_per_session or e in queue.pending_event_ids_session for e in events):
         time.sleep(0.1)
     assert not any(e in queue.pending_messages_per_session or e in queue.pending_event_ids_session for e in events)
+
+
+@needs_second_address
+def test_one_address_keeps_a_bounded_number_of_sessions(served: Served):
+    """Gradio keeps ~110 KB for every session it has seen, 10,000 of them: a script inventing sessions filled memory."""
+    holder, fn_index = served.demo.state_holder, _fn_index(served, "on_load")
+    mine = [uuid.uuid4().hex for _ in range(12)]
+    for session in mine:
+        assert _join(served, fn_index, ["zh"], source="127.0.0.11", session=session)[0] == 200
+        time.sleep(0.05)
+    other = uuid.uuid4().hex
+    assert _join(served, fn_index, ["zh"], source="127.0.0.12", session=other)[0] == 200
+    time.sleep(0.3)
+    assert sum(s in holder.session_data for s in mine) <= LIMITS.sessions_per_address
+    assert mine[-1] in holder.session_data and other in holder.session_data  # the newest stays, and another address's
+    calls = []  # /call/ask: every call is a session of its own (its event id)
+    for _ in range(8):
+        status, _, text = request(served.port, "POST", "/gradio_api/call/ask", {"data": [QUESTION, 3, "", "full"]}, source="127.0.0.13")
+        calls.append(json.loads(text)["event_id"])
+        time.sleep(0.2)
+    assert sum(c in holder.session_data for c in calls) <= LIMITS.sessions_per_address
+
+
+def test_message_queues_nobody_uses_are_dropped(served: Served):
+    """Empty queues of finished sessions filled Gradio's cache of 2,000, which then evicted live ones."""
+    queue, fn_index = served.demo._queue, _fn_index(served, "on_load")
+    session = uuid.uuid4().hex
+    assert _join(served, fn_index, ["zh"], session=session)[0] == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and session in queue.pending_messages_per_session:
+        time.sleep(0.1)
+    assert session not in queue.pending_messages_per_session and session not in queue.pending_event_ids_session
 
 
 def test_silent_and_trickling_connections_are_closed(served: Served):

@@ -16,7 +16,8 @@ In order, for each HTTP request:
    (408); only then does Gradio see it, replayed from memory;
 6. ``/login`` goes through the throttle (``login.py``);
 7. a queue join or ``/call/ask`` must pass the ``QueueGate`` first: the
-   address's event allowance and its queue slots (``queue.py``).
+   address's event allowance and its queue slots; the session it joins with
+   counts against the address's sessions (``queue.py``).
 
 Refusals are JSON ``{"detail": ...}``, which Gradio's page shows as the error.
 A 413, 408 or 429 is sent ``refusal_delay_seconds`` late, while the request
@@ -34,7 +35,7 @@ from typing import Any
 
 from .limits import Limits, Tally, TrustedProxies
 from .login import LoginThrottle, handle_login
-from .queue import QueueGate
+from .queue import QueueGate, session_of
 
 __all__ = ["PUBLIC_API", "Guard", "respond"]
 
@@ -138,7 +139,7 @@ class Guard:
                 await self._refuse(send, 429, refusal.message, ((b"retry-after", str(max(1, math.ceil(refusal.wait))).encode()),))
                 return
             with self.gate.admitting(address):  # counts as a slot until Gradio has queued (or refused) it
-                await self.app(scope, replay, send)
+                await self.app(scope, replay, self.gate.joined(address, session_of(body), send))
             return
         await self.app(scope, replay, send)
 

@@ -43,9 +43,13 @@ class Limits:
     # many: 20 people behind one NAT asking 20 questions a minute, with four page events per question.
     events_per_minute: int = 2000
     refusal_delay_seconds: float = 1.0  # a refusal (413, 408, 429) is answered this late: a flood slows to its connections
-    result_seconds: float = 60.0  # an answer nobody has come to read by then is dropped
+    result_seconds: float = 30.0  # an answer nobody has come to read by then is dropped (a reader takes milliseconds)
+    unread_results: int = 256  # sessions holding unread answers; beyond, the longest waiting go first
     sweep_seconds: float = 5.0
-    sessions: int = 10_000  # Gradio sessions whose state is kept (least recently used ones go first)
+    # Gradio keeps ~110 KB for every session (its copy of the page's config): 2,000 sessions are ~220 MB, and
+    # one address holds at most 64 of them (an office behind one NAT with a few tabs a person).
+    sessions: int = 2_000
+    sessions_per_address: int = 64
     login_free_attempts: int = 3  # wrong passwords before the back-off starts (typing mistakes)
     login_backoff_seconds: float = 1.0  # doubled with each further failure ...
     login_backoff_max_seconds: float = 600.0  # ... up to this

@@ -1,39 +1,49 @@
-"""Fair use of Gradio's queue: limits checked before an event takes a slot, and answers nobody reads dropped.
+"""Fair use of Gradio's queue and its memory: limits checked before an event takes a slot, sessions and answers bounded.
 
 Gradio 6.31 checks nothing per client before ``queue/join`` puts an event in
-its queue, and keeps every result until a client reads it, for as long as the
-server runs. ``QueueGate`` is asked by the ``Guard`` before a join reaches
-Gradio:
+its queue, keeps every result until a client reads it, and keeps ~110 KB of
+state for every session it has seen (10,000 by default), a ``/call`` request
+being a session of its own. ``QueueGate`` is asked by the ``Guard`` before a
+join reaches Gradio:
 
 - **events per address**: a token bucket for every event an address sends
   (the page's like, language and load events too), ``events_per_minute``;
   refused joins never reach the queue;
 - **queue slots per address**: at most ``queue_slots_per_address`` of its
   events waiting or running (joins on their way in included), so one script
-  cannot fill the 64 places for everyone.
+  cannot fill the 64 places for everyone;
+- **sessions per address**: the sessions an address used, least recently
+  used first; past ``sessions_per_address`` its oldest one's state goes (its
+  own, never another address's).
 
-``sweep`` runs every ``sweep_seconds`` on the server's event loop: a
-session's unread results whose first message has waited ``result_seconds``
-are dropped, with the bookkeeping Gradio keeps beside them.
+``sweep`` runs every ``sweep_seconds`` on the server's event loop, over the
+sessions with no event waiting or running: an answer unread for
+``result_seconds`` is dropped, so is an empty message queue seen twice, and
+beyond ``unread_results`` sessions holding answers the longest-waiting go
+first (Gradio's own cache of 2,000 message queues would otherwise evict
+whatever is oldest, a live one included).
 
-This reads Gradio's queue internals (``Blocks._queue``: its event lists,
-``pending_messages_per_session``, ``pending_event_ids_session``); they are
-pinned with gradio==6.31.0 and exercised by tests/test_server_limits.py.
+This reads Gradio's internals (``Blocks._queue``: its event lists,
+``pending_messages_per_session``, ``pending_event_ids_session``; the
+``state_holder``); they are pinned with gradio==6.31.0 and exercised by
+tests/test_server_limits.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .limits import Limits, Tally
 from .ratelimit import Rate, RateLimiter
 
-__all__ = ["Admission", "QueueGate"]
+__all__ = ["Admission", "QueueGate", "session_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +62,8 @@ class QueueGate:
         events = Rate(limits.events_per_minute, 60.0) if limits.events_per_minute > 0 else None
         self.events = RateLimiter(events, host_share=1, clock=clock)
         self._joining = Tally()
-        self._unread: dict[str, tuple[Any, float]] = {}  # session -> (its oldest unread message, when first seen)
+        self._idle: dict[str, tuple[Any, float]] = {}  # session -> (its oldest unread message or _EMPTY, when first seen so)
+        self._sessions: dict[str, OrderedDict[str, None]] = {}  # address -> its sessions, least recently used first
 
     def slots(self, address: str) -> int:
         """Events of this address in the queue (waiting or running), and joins of it on their way in."""
@@ -79,38 +90,101 @@ class QueueGate:
         """Hold a slot for a join until Gradio has put it in the queue (or refused it)."""
         return self._joining.holding(address)
 
+    def own(self, address: str, session: str) -> None:
+        """Note that this address uses this session; past its share, its least recently used session's state is dropped."""
+        owned = self._sessions.setdefault(address, OrderedDict())
+        owned[session] = None
+        owned.move_to_end(session)
+        holder = getattr(self.demo, "state_holder", None)
+        while len(owned) > self.limits.sessions_per_address:
+            old, _ = owned.popitem(last=False)
+            if holder is not None:
+                with holder.lock:
+                    holder.session_data.pop(old, None)
+                    holder.time_last_used.pop(old, None)
+
+    def joined(self, address: str, session: str | None, send: Send) -> Send:
+        """A send() for Gradio's answer to a join, noting the session the address now uses (for /call, its event id)."""
+        status, body = [0], bytearray()
+
+        async def watch(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+                if status[0] == 200 and session:
+                    self.own(address, session)
+            elif status[0] == 200 and not session and len(body) < 4096:
+                body.extend(message.get("body", b""))
+                if not message.get("more_body", False):
+                    event = _json(bytes(body)).get("event_id")
+                    if isinstance(event, str):
+                        self.own(address, event)
+            await send(message)
+
+        return watch
+
     def sweep(self) -> int:
-        """Drop the results nobody came to read; how many sessions lost theirs."""
+        """Drop answers nobody came to read and message queues nobody uses; how many sessions were dropped."""
         queue = getattr(self.demo, "_queue", None)
         if queue is None:
             return 0
         now, dropped = self._clock(), 0
-        pending = queue.pending_messages_per_session
+        pending, ids_of = queue.pending_messages_per_session, queue.pending_event_ids_session
         seen: dict[str, tuple[Any, float]] = {}
         for session, messages in list(pending.items()):
-            head = messages._queue[0] if messages.qsize() else None  # asyncio.Queue's deque: the oldest unread message
-            ids = queue.pending_event_ids_session.get(session, ())
-            if head is None or any(i in queue.event_ids_to_events for i in ids):
-                continue  # nothing unread, or an event still waiting or running: its result has a place to go
-            before = self._unread.get(session)
+            if any(i in queue.event_ids_to_events for i in ids_of.get(session, ())):
+                continue  # an event still waiting or running: its answer has a place to go
+            head = messages._queue[0] if messages.qsize() else _EMPTY  # asyncio.Queue's deque: the oldest unread message
+            before = self._idle.get(session)
             since = before[1] if before is not None and before[0] is head else now
-            if now - since >= self.limits.result_seconds:
-                del pending[session]
-                queue.pending_event_ids_session.pop(session, None)
+            if now - since >= (self.limits.sweep_seconds if head is _EMPTY else self.limits.result_seconds):
+                self._drop(queue, session)
                 dropped += 1
             else:
                 seen[session] = (head, since)
-        for session, ids in list(queue.pending_event_ids_session.items()):
-            # Finished events whose results were dropped, or evicted from Gradio's LRU cache of 2,000 sessions.
+        waiting = sorted((since, session) for session, (head, since) in seen.items() if head is not _EMPTY)
+        for _, session in waiting[: max(0, len(waiting) - self.limits.unread_results)]:
+            self._drop(queue, session)
+            del seen[session]
+            dropped += 1
+        for session, ids in list(ids_of.items()):  # finished events whose queue is gone (dropped, or evicted by Gradio)
             if session not in pending and not any(i in queue.event_ids_to_events for i in ids):
-                del queue.pending_event_ids_session[session]
-        self._unread = seen
+                del ids_of[session]
+        holder = getattr(self.demo, "state_holder", None)
+        for address, owned in list(self._sessions.items()):  # forget sessions Gradio no longer keeps
+            for session in [s for s in owned if holder is None or s not in holder.session_data]:
+                del owned[session]
+            if not owned:
+                del self._sessions[address]
+        self._idle = seen
         return dropped
+
+    @staticmethod
+    def _drop(queue: Any, session: str) -> None:
+        queue.pending_messages_per_session.pop(session, None)
+        queue.pending_event_ids_session.pop(session, None)
 
     async def sweep_forever(self) -> None:
         while True:
             await asyncio.sleep(self.limits.sweep_seconds)
             self.sweep()
+
+
+_EMPTY = object()  # what an empty message queue is "headed" by
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def _json(data: bytes) -> dict[str, Any]:
+    try:
+        found = json.loads(data)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def session_of(body: bytes) -> str | None:
+    """The session a queue join names, if its body says."""
+    session = _json(body).get("session_hash")
+    return session[:128] if isinstance(session, str) and session else None
 
 
 def _address(event: Any) -> str | None:
