@@ -35,7 +35,7 @@ from typing import Any
 
 from .limits import Limits, Tally, TrustedProxies
 from .login import LoginThrottle, handle_login
-from .queue import QueueGate, session_of
+from .queue import QueueGate, reader_of, session_of
 
 __all__ = ["PUBLIC_API", "Guard", "respond"]
 
@@ -117,7 +117,8 @@ class Guard:
             await self._refuse(send, 413, f"The request is larger than {limit:,} bytes.", ((b"connection", b"close"),))
             return
         if scope["method"] in _NO_BODY and announced in (None, b"0"):
-            await self.app(scope, receive, send)
+            with self.gate.reading(reader_of(path, scope.get("query_string", b""))):  # a stream reading a session's answers
+                await self.app(scope, receive, send)
             return
         try:
             body = await asyncio.wait_for(self._read_body(receive, limit), self.limits.body_seconds)

@@ -36,6 +36,7 @@ import contextlib
 import json
 import time
 from collections import OrderedDict
+from urllib.parse import parse_qs
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,7 @@ from typing import Any
 from .limits import Limits, Tally
 from .ratelimit import Rate, RateLimiter
 
-__all__ = ["Admission", "QueueGate", "session_of"]
+__all__ = ["Admission", "QueueGate", "reader_of", "session_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,8 @@ class QueueGate:
         events = Rate(limits.events_per_minute, 60.0) if limits.events_per_minute > 0 else None
         self.events = RateLimiter(events, host_share=1, clock=clock)
         self._joining = Tally()
-        self._idle: dict[str, tuple[Any, float]] = {}  # session -> (its oldest unread message or _EMPTY, when first seen so)
+        self._readers = Tally()  # event streams open per session: their answers are being read
+        self._idle: dict[str, tuple[Any, float]] = {}  # session -> (its oldest unread message, or (_EMPTY, messages ever put), and since when)
         self._sessions: dict[str, OrderedDict[str, None]] = {}  # address -> its sessions, least recently used first
 
     def slots(self, address: str) -> int:
@@ -89,6 +91,10 @@ class QueueGate:
     def admitting(self, address: str) -> contextlib.AbstractContextManager[None]:
         """Hold a slot for a join until Gradio has put it in the queue (or refused it)."""
         return self._joining.holding(address)
+
+    def reading(self, session: str | None) -> contextlib.AbstractContextManager[None]:
+        """Mark a session as read from while its event stream is open (nothing of it is swept meanwhile)."""
+        return self._readers.holding(session) if session else contextlib.nullcontext()
 
     def own(self, address: str, session: str) -> None:
         """Note that this address uses this session; past its share, its least recently used session's state is dropped."""
@@ -131,17 +137,20 @@ class QueueGate:
         pending, ids_of = queue.pending_messages_per_session, queue.pending_event_ids_session
         seen: dict[str, tuple[Any, float]] = {}
         for session, messages in list(pending.items()):
-            if any(i in queue.event_ids_to_events for i in ids_of.get(session, ())):
-                continue  # an event still waiting or running: its answer has a place to go
-            head = messages._queue[0] if messages.qsize() else _EMPTY  # asyncio.Queue's deque: the oldest unread message
+            if self._readers[session] or any(i in queue.event_ids_to_events for i in ids_of.get(session, ())):
+                continue  # a stream is reading it, or an event is waiting or running: its answer has a place to go
+            # asyncio.Queue internals: the oldest unread message; for an empty queue, how many were ever put (Gradio
+            # never calls task_done), so an emptiness seen again after new messages is a new one.
+            head = messages._queue[0] if messages.qsize() else (_EMPTY, messages._unfinished_tasks)
             before = self._idle.get(session)
-            since = before[1] if before is not None and before[0] is head else now
-            if now - since >= (self.limits.sweep_seconds if head is _EMPTY else self.limits.result_seconds):
+            same = before is not None and (before[0] is head or (isinstance(head, tuple) and before[0] == head))
+            since = before[1] if before is not None and same else now
+            if now - since >= (self.limits.sweep_seconds if isinstance(head, tuple) else self.limits.result_seconds):
                 self._drop(queue, session)
                 dropped += 1
             else:
                 seen[session] = (head, since)
-        waiting = sorted((since, session) for session, (head, since) in seen.items() if head is not _EMPTY)
+        waiting = sorted((since, session) for session, (head, since) in seen.items() if not isinstance(head, tuple))
         for _, session in waiting[: max(0, len(waiting) - self.limits.unread_results)]:
             self._drop(queue, session)
             del seen[session]
@@ -179,6 +188,17 @@ def _json(data: bytes) -> dict[str, Any]:
     except ValueError:
         return {}
     return found if isinstance(found, dict) else {}
+
+
+def reader_of(path: str, query: bytes) -> str | None:
+    """The session whose answers a GET streams: ``queue/data?session_hash=`` or ``call/ask/<event id>``."""
+    if path == "/gradio_api/queue/data":
+        found = parse_qs(query.decode("latin-1")).get("session_hash", [""])[0]
+        return found[:128] or None
+    if path.startswith("/gradio_api/call/"):
+        parts = path.split("/")
+        return parts[-1][:128] if len(parts) >= 5 else None
+    return None
 
 
 def session_of(body: bytes) -> str | None:
