@@ -33,7 +33,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .limits import Limits, Tally, TrustedProxies
+from .limits import Limits, Tally, TrustedProxies, client_key
 from .login import LoginThrottle, handle_login
 from .queue import QueueGate, reader_of, session_of
 
@@ -80,7 +80,7 @@ class Guard:
             return
         peer, port = scope.get("client") or ("", 0)
         headers = scope["headers"]
-        address = self.trusted.client(peer, [v.decode("latin-1") for k, v in headers if k == b"x-forwarded-for"])
+        address = client_key(self.trusted.client(peer, [v.decode("latin-1") for k, v in headers if k == b"x-forwarded-for"]))
         if peer not in self.trusted:
             headers = [(k, v) for k, v in headers if not k.startswith(_FORWARDED)]
         scope = {**scope, "client": (address, port), "headers": headers}

@@ -4,7 +4,8 @@ Every limit has a named default in ``Limits`` (tests pass small ones). Who a
 client is: the address of the socket, unless that socket is a reverse proxy
 named in ``REFORMQA_TRUSTED_PROXIES``; then the last address its
 ``X-Forwarded-For`` adds that is not itself a trusted proxy. Nobody else's
-forwarded headers are believed, or even passed on.
+forwarded headers are believed, or even passed on. An IPv6 client counts by
+its /64, which one subscriber is given whole (``client_key``).
 
 ``guarded_protocol`` is uvicorn's h11 protocol with two more rules, because
 uvicorn closes an idle connection only after a response: a connection must
@@ -24,7 +25,7 @@ from typing import Any
 
 from ..errors import ReformqaError
 
-__all__ = ["Limits", "Tally", "TrustedProxies", "guarded_protocol"]
+__all__ = ["Limits", "Tally", "TrustedProxies", "client_key", "guarded_protocol"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,16 @@ class TrustedProxies:
         return hops[0][:64] if hops else peer
 
 
+def client_key(address: str) -> str:
+    """The address the per-address limits count by: an IPv4 address, or an IPv6 address's /64 (one subscriber's share)."""
+    if ":" not in address:
+        return address
+    try:
+        return str(ipaddress.ip_network(f"{address.strip('[]')}/64", strict=False))
+    except ValueError:
+        return address
+
+
 _REFUSED = (
     b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
     b"content-length: 43\r\n\r\nToo many open connections from this address"
@@ -142,8 +153,8 @@ def guarded_protocol(limits: Limits, trusted: TrustedProxies) -> type[asyncio.Pr
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
-            host = self.client[0] if self.client else ""
-            if host not in trusted:
+            host = client_key(self.client[0]) if self.client else ""
+            if self.client and self.client[0] not in trusted:
                 if open_by_address[host] >= limits.connections_per_address:
                     transport.write(_REFUSED)
                     transport.close()
