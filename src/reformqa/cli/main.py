@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -37,14 +37,21 @@ def project_for(home: str | None, embedder: str | None) -> Project:
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr, and the callback that moves it to done of total."""
-    with click.progressbar(length=1, label=label, file=sys.stderr) as bar:
+    """A progress bar on stderr, shown from the first progress on (a refusal or an up-to-date index shows none)."""
+    bars: list[Any] = []
 
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(click.progressbar(length=total, label=label, file=sys.stderr).__enter__())
+        bar = bars[0]
+        bar.length = total
+        bar.update(done - bar.pos)
 
+    try:
         yield progress
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
