@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--batches 3] [--rebuild full|incremental|none]
                                    [--questions N] [--rate off] [--url URL --pid PID [--home DIR]] [--json OUT]
+    .venv/bin/python bench/load.py --attack --clients 20 --seconds 60     # honest clients beside three attackers
 
 Without --url it copies the project (seeds/, eval/, index/) into a temporary folder and starts
 `reformqa serve` from that copy on a free loopback port; the copy and the server go at the end.
@@ -17,6 +18,17 @@ Then, all traffic on loopback:
    asking (the marker question among theirs); the phase ends a few seconds after the build.
    The server must switch to the new index (new manifest, the marker answered) without a
    restart and without a failed request.
+
+Each client stands for a different person: the server started here trusts 127.0.0.1 as a reverse proxy
+(``REFORMQA_TRUSTED_PROXIES``) and each client sends its own ``X-Forwarded-For`` (10.0.x.y), so the
+server's per-address limits (queue slots, connections) see 50 addresses, as behind a real proxy.
+
+With ``--attack`` the batches and the rebuild give way to two phases of ``--seconds`` each: the honest
+clients alone, then the same clients beside the three attackers of bench/attack.py (a big-body sender,
+a queue flooder and a feedback replayer, each from its own loopback address, none trusted). The honest
+clients must get every answer (not even "Queue is full"), their p95 must stay within ``--max-slowdown`` (2x) of the phase without
+attackers, the server's peak memory during the attack within ``--max-attack-growth`` (100 MiB) of the
+end of the honest phase, and the replayed likes must write one record per answer.
 
 Replies are counted by kind: ``ok``; ``queue_full`` (Gradio's "Queue is full" when more than
 64 wait: intended); ``rate_limited`` (the limit's error object: intended, but off by default
@@ -188,7 +200,7 @@ def reformqa(*args: str) -> list[str]:
 
 
 def start_server(home: Path, port: int, rate: str, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "REFORMQA_RATE": rate, "REFORMQA_THREADS": os.environ.get("REFORMQA_THREADS", "1")}
+    env = {**os.environ, "REFORMQA_RATE": rate, "REFORMQA_THREADS": os.environ.get("REFORMQA_THREADS", "1"), "REFORMQA_TRUSTED_PROXIES": "127.0.0.1"}
     with open(log, "wb") as out:
         return subprocess.Popen(reformqa("serve", "--home", str(home), "--host", "127.0.0.1", "--port", str(port)), stdout=out, stderr=subprocess.STDOUT, env=env)
 
@@ -256,8 +268,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.monotonic()
         wait_ready(url, server)
         started = round(time.monotonic() - t0, 1)
-        with concurrent.futures.ThreadPoolExecutor(16) as pool:
-            clients = list(pool.map(lambda _: Client(url, verbose=False, download_files=False, ssl_verify=SSL_CONTEXT), range(args.clients)))
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:  # each client its own address, forwarded by the "proxy" on 127.0.0.1
+            clients = list(pool.map(lambda i: Client(url, verbose=False, download_files=False, ssl_verify=SSL_CONTEXT, headers=person(i)), range(args.clients)))
         report: dict[str, Any] = {
             "clients": args.clients, "questions": len(questions), "rate": args.rate if server else "(the server's)", "url": url,
             "server_pid": pid, "server_start_s": started, "rss_start_mib": rss_mib(pid),
@@ -267,8 +279,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         time.sleep(SETTLE)
         warm.rss_mib = rss_mib(pid)
         phases = [warm]
+        if args.attack:
+            report["attack"] = under_attack(args, url, pid, home, clients, orders, phases)
         each = args.seconds / args.batches
-        for b in range(args.batches):
+        for b in range(0 if args.attack else args.batches):
             batch = Phase(f"batch {b + 1}")
             stop_at = time.monotonic() + each
             drive(clients, orders, batch, lambda stop_at=stop_at: time.monotonic() >= stop_at)
@@ -278,7 +292,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         batches = [p for p in phases if p.name.startswith("batch")]
         rss = [p.rss_mib for p in batches if p.rss_mib is not None]
         report["rss_growth_mib"] = round(rss[-1] - rss[0], 1) if len(rss) > 1 else None
-        if args.rebuild != "none" and home is not None:
+        if args.rebuild != "none" and home is not None and not args.attack:
             report["rebuild"] = rebuild_under_load(args, home, clients, orders, phases)
         if pid is not None:
             report["server_alive"] = _alive(pid)
@@ -298,6 +312,37 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"kept {scratch}", file=sys.stderr)
         else:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def person(i: int) -> dict[str, str]:
+    """The forwarded address of honest client i: one person each."""
+    return {"X-Forwarded-For": f"10.0.{i // 250}.{i % 250 + 1}"}
+
+
+def under_attack(args: argparse.Namespace, url: str, pid: int | None, home: Path | None, clients: list[Any], orders: list[list[str]], phases: list[Phase]) -> dict[str, Any]:
+    """The honest clients alone for --seconds, then beside the three attackers for --seconds."""
+    from attack import Attack, RssSampler
+
+    alone = Phase("honest clients alone")
+    stop_at = time.monotonic() + args.seconds
+    drive(clients, orders, alone, lambda: time.monotonic() >= stop_at)
+    time.sleep(SETTLE)
+    alone.rss_mib = rss_mib(pid)
+    attack, sampler = Attack(url, urllib.parse.urlsplit(url).port or 80, home), RssSampler(pid)
+    sampler.start()
+    attack.start()
+    attacked = Phase("honest clients beside the attackers")
+    stop_at = time.monotonic() + args.seconds
+    drive(clients, orders, attacked, lambda: time.monotonic() >= stop_at)
+    figures = attack.stop()
+    time.sleep(SETTLE)
+    attacked.rss_mib = rss_mib(pid)
+    phases += [alone, attacked]
+    p95 = [alone.summary()["p95_ms"], attacked.summary()["p95_ms"]]
+    return {
+        **figures, "rss_before_attack_mib": alone.rss_mib, "rss_peak_during_attack_mib": sampler.stop(), "rss_after_attack_mib": attacked.rss_mib,
+        "p95_alone_ms": p95[0], "p95_attacked_ms": p95[1], "slowdown": round(p95[1] / p95[0], 2) if p95[0] and p95[1] else None,
+    }
 
 
 def rebuild_under_load(args: argparse.Namespace, home: Path, clients: list[Any], orders: list[list[str]], phases: list[Phase]) -> dict[str, Any]:
@@ -341,7 +386,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def verdict(report: dict[str, Any], max_growth: float) -> list[str]:
+def verdict(report: dict[str, Any], max_growth: float, max_slowdown: float = 2.0, max_attack_growth: float = 100.0) -> list[str]:
     """What went wrong, if anything."""
     problems = []
     if report["total"]["failed"] or any(p["failed"] for p in report["phases"]):
@@ -353,6 +398,16 @@ def verdict(report: dict[str, Any], max_growth: float) -> list[str]:
         problems.append(f"the server did not switch to the rebuilt index: {rebuild}")
     if report.get("server_alive") is False:
         problems.append("the server process died")
+    if attack := report.get("attack"):
+        refused = {k: n for p in report["phases"] if p["phase"].startswith("honest") for k, n in p["kinds"].items() if k != "ok"}
+        if refused:  # "Queue is full" or a rate limit is a failure for an honest client beside an attacker
+            problems.append(f"honest clients were refused beside the attackers: {refused}")
+        if attack["slowdown"] is None or attack["slowdown"] > max_slowdown:
+            problems.append(f"honest p95 went from {attack['p95_alone_ms']} to {attack['p95_attacked_ms']} ms under attack (allowed {max_slowdown:g}x)")
+        if attack["rss_before_attack_mib"] and attack["rss_peak_during_attack_mib"] - attack["rss_before_attack_mib"] > max_attack_growth:
+            problems.append(f"server memory peaked at {attack['rss_peak_during_attack_mib']} MiB under attack, from {attack['rss_before_attack_mib']} (allowed +{max_attack_growth:g})")
+        if (attack["feedback_records_written"] or 0) > 4:
+            problems.append(f"the replayed likes wrote {attack['feedback_records_written']} feedback records for 4 answers")
     return problems
 
 
@@ -376,6 +431,14 @@ def markdown(report: dict[str, Any]) -> str:
             f"{rebuild['first_marker_answer_s']} s into the phase; marker answered afterwards: {rebuild['marker_answered_after']}; "
             f"same server process: {report.get('server_alive')}."
         )
+    if attack := report.get("attack"):
+        lines.append(
+            f"Under attack: honest p95 {attack['p95_alone_ms']} ms alone -> {attack['p95_attacked_ms']} ms beside the attackers ({attack['slowdown']}x); "
+            f"server RSS {attack['rss_before_attack_mib']} MiB before, peak {attack['rss_peak_during_attack_mib']} MiB during, "
+            f"{attack['rss_after_attack_mib']} MiB after; feedback records written by the replayer: {attack['feedback_records_written']}."
+        )
+        for name, figures in attack["attackers"].items():
+            lines.append(f"- {name} ({figures['source']}): {figures['requests']} requests, replies by status {figures['by_status']}")
     if "server_log_tracebacks" in report:
         lines.append(f"Tracebacks in the server's log: {report['server_log_tracebacks']}.")
     return "\n".join(lines)
@@ -397,6 +460,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", help="with --url: the server's project folder, to rebuild its index (a copy, never the repository)")
     parser.add_argument("--json", dest="json_out", help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project copy and server log")
+    parser.add_argument("--attack", action="store_true", help="two phases of --seconds: the clients alone, then beside three attackers (bench/attack.py)")
+    parser.add_argument("--max-slowdown", type=float, default=2.0, help="with --attack: allowed ratio of the honest p95 under attack to without (default 2)")
+    parser.add_argument("--max-attack-growth", type=float, default=100.0, help="with --attack: MiB the server's peak RSS may exceed its RSS before the attack (default 100)")
     args = parser.parse_args(argv)
     if args.url and urllib.parse.urlsplit(args.url).hostname not in LOOPBACK:
         parser.error("--url must be on this machine (127.0.0.1, localhost or ::1): this script sends loopback traffic only")
@@ -405,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.batches < 1 or args.seconds <= 0:
         parser.error("--clients, --batches and --seconds must be positive")
     report = run(args)
-    problems = verdict(report, args.max_growth)
+    problems = verdict(report, args.max_growth, args.max_slowdown, args.max_attack_growth)
     report["problems"] = problems
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -410,13 +411,21 @@ def test_rate_setting_parses_or_says_what_it_expects(monkeypatch: pytest.MonkeyP
     assert RateLimiter.from_settings(Settings.from_env()).rate == Rate(20, 60.0)
 
 
-def test_the_checks_above_would_see_a_served_file(served: Served):
-    """A control: Gradio's upload folder is served, so a file put there comes back through the same request helper.
+def _paths(value: Any) -> list[str]:
+    """Every "path" a Gradio output holds (a file it serves), at any depth."""
+    if isinstance(value, dict):
+        return ([value["path"]] if isinstance(value.get("path"), str) else []) + [p for v in value.values() for p in _paths(v)]
+    if isinstance(value, list):
+        return [p for v in value for p in _paths(v)]
+    return []
 
-    (The upload route is Gradio's own and open to every visitor, up to max_file_size; the app has no upload field.)
+
+def test_the_checks_above_would_see_a_served_file(served: Served):
+    """A control: a file Gradio does serve (the Compare tab's CSV download) comes back through the same request helper.
+
+    (Gradio's upload route used to be the way to place such a file; it is closed now: tests/test_server_limits.py.)
     """
-    uploaded = httpx.post(served.url + "gradio_api/upload", files={"files": ("note.txt", "control 4b1e".encode())})
-    assert uploaded.status_code == 200, uploaded.text
-    (path,) = uploaded.json()
-    status, body = raw(served, "GET", "/gradio_api/file=" + path)
-    assert status == 200 and "control 4b1e" in body
+    output = _queue(served, "on_compare", ["经费包干制", None, "zh"], uuid.uuid4().hex)
+    (csv_path,) = [p for p in _paths(output) if p.endswith(".csv")]
+    status, body = raw(served, "GET", "/gradio_api/file=" + urllib.parse.quote(csv_path))
+    assert status == 200 and "经费包干制" in body

@@ -32,11 +32,23 @@ from .answer import (
     search_request,
     topic_table,
 )
-from .corpus import SEED_SUFFIXES, load_corpus, read_document, seeds_hash
-from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
+from .corpus import Corpus, add_files, load_corpus, seeds_hash
+from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, StorageError
 from .normalize import normalize
 from .records import Answer
-from .search import MODES, Embedder, Retriever, StoredIndex, embedder_id, index_lock, make_embedder, read_index, replace_folder, write_index
+from .search import (
+    MODES,
+    Embedder,
+    Retriever,
+    StoredIndex,
+    embedder_id,
+    index_lock,
+    make_embedder,
+    read_index,
+    replace_folder,
+    seal_index,
+    write_index,
+)
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
 
 __all__ = ["BuildReport", "Project", "QUESTION_SET"]
@@ -82,9 +94,23 @@ class Project:
         return self._embedder.model_id if self._embedder is not None else embedder_id(self.settings.embedder)
 
     def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
-        """Build index/<embedder>/ from seeds/ unless it is already up to date."""
+        """Build index/<embedder>/ from seeds/ unless it is already up to date; only new or changed texts are embedded."""
         target = self.settings.index_dir
         corpus = load_corpus(self.settings.seeds_dir)
+        if not rebuild:  # an up-to-date index needs no lock, so a read-only home can say so
+            try:
+                stored = read_index(target, embedder_id=self.embedder_id, corpus=corpus.hash)
+                return BuildReport(target, False, stored.manifest, stored.calibration, corpus.skipped)
+            except ReformqaError:
+                pass
+        try:
+            report = self._build_locked(target, corpus, rebuild, progress)
+        except OSError as exc:  # read-only, full or failing disk: the user's to fix, said in one line
+            raise StorageError.from_os_error(exc, target.parent, "write the index") from None
+        self._retriever = None
+        return report
+
+    def _build_locked(self, target: Path, corpus: Corpus, rebuild: bool, progress: Progress | None) -> BuildReport:
         with index_lock(target):
             # Leftovers of a build that was killed (the lock is ours, so none is running).
             for stale in [*target.parent.glob(f".{target.name}.new-*"), *target.parent.glob(f".{target.name}.old-*")]:
@@ -107,11 +133,11 @@ class Project:
                 manifest = write_index(work, corpus, self.embedder, progress=progress, previous=previous)
                 calibration = self._calibrate(work)
                 (work / "calibration.json").write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+                manifest = seal_index(work)  # calibration.json's checksum joins the others
                 replace_folder(work, target)
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
-        self._retriever = None
         return BuildReport(target, True, manifest, calibration, corpus.skipped)
 
     def _calibrate(self, folder: Path) -> dict[str, Any]:
@@ -191,11 +217,23 @@ class Project:
                 if not auto_build:
                     raise
                 self.notice(f"{str(exc).split('. Run')[0]}: building the index now (reformqa index)")
-                self.build(rebuild=True)
-                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
+                try:
+                    self.build()  # the same incremental build as `reformqa index`: unchanged texts keep their vectors
+                    stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id, corpus=corpus_hash)
+                except StorageError as problem:
+                    stored = self._previous_index(problem)
             self._open(stored, self._signature())
         assert self._retriever is not None
         return self._retriever
+
+    def _previous_index(self, problem: StorageError) -> StoredIndex:
+        """The index built before seeds/ changed, when the new one cannot be written; else the problem itself."""
+        try:
+            stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id)
+        except ReformqaError:
+            raise problem from None
+        self.notice(f"warning: {problem}. Answering from the previous index, built before seeds/ changed")
+        return stored
 
     def compare(self, topic: str) -> Comparison:
         """What each region says about a topic: one row a region, in document order."""
@@ -228,30 +266,8 @@ class Project:
         return found
 
     def add(self, paths: list[Path], *, progress: Progress | None = None) -> tuple[list[str], BuildReport]:
-        """Copy policy documents (files or folders) into seeds/, then index what changed."""
-        seeds = self.settings.seeds_dir
-        files: list[tuple[Path, Path]] = []
-        for path in paths:
-            if not path.exists():
-                raise SeedError(f"{path}: no such file or folder")
-            if path.is_dir():
-                files += [(p, path.name / p.relative_to(path)) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SEED_SUFFIXES]
-            elif path.suffix.lower() in SEED_SUFFIXES:
-                files.append((path, Path(path.name)))
-            else:
-                raise SeedError(f"{path}: unsupported file type; reformqa reads {', '.join(SEED_SUFFIXES)}")
-        for source, relative in files:  # check everything before copying anything
-            target = seeds / relative
-            if target.exists() and target.read_bytes() != source.read_bytes():
-                raise SeedError(f"seeds/{relative.as_posix()} exists with other content; rename the new file or remove the old one")
-            read_document(source, source.parent)  # unreadable files are refused here, before they reach seeds/
-        added = []
-        for source, relative in files:
-            target = seeds / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.exists():
-                shutil.copyfile(source, target)
-                added.append(relative.as_posix())
+        """Copy policy documents (files or folders) into seeds/, all or nothing, then index what changed."""
+        added = add_files(paths, self.settings.seeds_dir, self.settings.home)  # refuses links, clashes, the project itself
         return added, self.build(progress=progress)
 
     def ask(self, question: str, *, k: int = DEFAULT_TOP_K, region: str | None = None, mode: str = "full", doc: str | None = None) -> Answer:

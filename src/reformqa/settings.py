@@ -32,6 +32,7 @@ class Settings:
     query_prefix: str | None = None
     passage_prefix: str | None = None
     rate: str | None = None  # the web UI's limit per client, e.g. "20/min" or "off"; unset or blank: ratelimit.DEFAULT_RATE
+    trusted_proxies: str | None = None  # addresses or networks whose X-Forwarded-For the web server believes; unset: nobody's
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -44,6 +45,7 @@ class Settings:
             query_prefix=env.get("REFORMQA_QUERY_PREFIX"),
             passage_prefix=env.get("REFORMQA_PASSAGE_PREFIX"),
             rate=env.get("REFORMQA_RATE"),
+            trusted_proxies=env.get("REFORMQA_TRUSTED_PROXIES"),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "home" in given:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..corpus import shown
 from .main import EMBEDDER, HOME, main, progress_bar, project_for
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def _print_build(report: BuildReport) -> None:
     fitted = (report.calibration or {}).get("fitted_on")
     click.echo(f"calibration: {'fitted on ' + str(fitted['questions']) + ' dev questions' if fitted else 'defaults (no eval/questions.jsonl)'}")
     for line in report.skipped:
-        click.echo(f"skipped {line}", err=True)
+        click.echo(f"skipped {shown(line)}", err=True)
 
 
 # What a document's structure counts, as the add command names it (corpus/legal.py counts them).
@@ -71,10 +72,10 @@ def add(paths: tuple[Path, ...], home: str | None, embedder: str | None) -> None
         added, report = project.add(list(paths), progress=progress)
     read = {d["path"]: d for d in report.manifest.get("documents", [])}
     for name in added:
-        click.echo(f"added seeds/{name}")
+        click.echo(f"added seeds/{shown(name)}")  # a newline in a file name must not forge a line
         if name in read:
             for line in _what_was_read(read[name]):
-                click.echo("    " + line)
+                click.echo("    " + shown(line))
     if not added:
         click.echo("nothing new: every file is already in seeds/")
     _print_build(report)

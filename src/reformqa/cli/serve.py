@@ -26,6 +26,7 @@ def serve(host: str, port: int, password: str | None, home: str | None, embedder
       reformqa serve
       reformqa serve --port 8080 --password
       REFORMQA_HOST=0.0.0.0 REFORMQA_PASSWORD=secret reformqa serve
+      REFORMQA_TRUSTED_PROXIES=127.0.0.1 reformqa serve   # behind a reverse proxy on this machine
     """
     from ..web import ChatService, build_app, launch  # Gradio is imported here only, never by `ask`
 
@@ -35,7 +36,7 @@ def serve(host: str, port: int, password: str | None, home: str | None, embedder
     project.retriever()  # open (or build) the index before the first visitor waits for it
     demo = build_app(ChatService(project))
     try:
-        url = launch(demo, host=host, port=port, password=password or None)
+        url = launch(demo, host=host, port=port, password=password or None, trusted_proxies=project.settings.trusted_proxies)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port} ({exc}). Choose another port: reformqa serve --port {port % 65535 + 1}") from None
     click.echo(f"reformqa chat UI: {url}" + ("  (password required)" if password else "") + "  - Ctrl+C to stop")

@@ -2,6 +2,7 @@
 
 from .chunk import CHUNKER_VERSION, REGION_SLUGS, chunk
 from .documents import MAX_SEED_BYTES, SEED_SUFFIXES, SeedReport, read_document, read_seeds, seed_files, seeds_hash
+from .intake import Addition, add_files, plan_additions, shown
 from .jurisdiction import NATIONAL, jurisdiction, jurisdiction_names
 from .legal import Layout, Passage, read_layout
 from .load import Corpus, load_corpus
@@ -15,11 +16,13 @@ __all__ = [
     "NATIONAL",
     "REGION_SLUGS",
     "SEED_SUFFIXES",
+    "Addition",
     "Corpus",
     "Gazetteer",
     "Layout",
     "Passage",
     "SeedReport",
+    "add_files",
     "build_regions",
     "chunk",
     "jurisdiction",
@@ -28,6 +31,7 @@ __all__ = [
     "metadata",
     "national_places",
     "places_named",
+    "plan_additions",
     "read_document",
     "read_layout",
     "read_seeds",
@@ -35,4 +39,5 @@ __all__ = [
     "seed_files",
     "seeds_hash",
     "short_title",
+    "shown",
 ]

@@ -32,9 +32,10 @@ class SeedReport:
 def read_document(path: Path, seeds_dir: Path) -> Document:
     """Read one seed file (text as stored, other formats extracted); raise SeedError if unusable."""
     rel = path.relative_to(seeds_dir).as_posix()
+    size = path.stat().st_size  # before reading: a 400 MB file is refused without being read
+    if size > MAX_SEED_BYTES:
+        raise SeedError(f"seeds/{rel}: {size:,} bytes is over the {MAX_SEED_BYTES:,}-byte limit; split it into several files")
     raw = path.read_bytes()
-    if len(raw) > MAX_SEED_BYTES:
-        raise SeedError(f"seeds/{rel}: {len(raw):,} bytes is over the {MAX_SEED_BYTES:,}-byte limit; split it into several files")
     try:
         text = extract_text(path)
     except SeedError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-
 __all__ = ["MAX_HEADING", "NUMERAL", "Outline", "text_lines", "is_heading", "strip_span", "numbered_heading", "arabic", "chinese_numeral", "region_of_heading", "heading_and_body"]
 
 MAX_HEADING = 60

@@ -1,6 +1,6 @@
 """Stored and searched: embedders, the index folder (built and opened), BM25 tokens, fusion and the retriever."""
 
-from .build import FLAT_BELOW, factory_for, index_lock, passage_text, replace_folder, write_index
+from .build import FLAT_BELOW, factory_for, index_lock, passage_text, replace_folder, seal_index, write_index
 from .embed import Embedder, embedder_id, make_embedder
 from .fusion import DEFAULT_FUSION, MODES
 from .retriever import CANDIDATES, SPAN_WEIGHT, Retriever, SearchRequest
@@ -29,5 +29,6 @@ __all__ = [
     "passage_text",
     "read_index",
     "replace_folder",
+    "seal_index",
     "write_index",
 ]

@@ -25,10 +25,10 @@ from ..corpus.regions import pinyin
 from ..normalize import normalize
 from ..records import Clause
 from .embed import Embedder
-from .store import FORMAT_VERSION, StoredIndex
+from .store import FORMAT_VERSION, StoredIndex, checksums
 from .tokenize import Tokenizer, corpus_terms
 
-__all__ = ["FLAT_BELOW", "Progress", "factory_for", "passage_text", "write_index", "index_lock", "replace_folder"]
+__all__ = ["FLAT_BELOW", "Progress", "factory_for", "passage_text", "write_index", "seal_index", "index_lock", "replace_folder"]
 
 Progress = Callable[[int, int], None]
 
@@ -174,6 +174,14 @@ def write_index(
         ],
         "skipped": list(corpus.skipped),
     }
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return seal_index(folder)
+
+
+def seal_index(folder: Path) -> dict[str, Any]:
+    """Record the checksum of every file beside the manifest in it (again after a file such as calibration.json is added)."""
+    manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = checksums(folder)
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
 

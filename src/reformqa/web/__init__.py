@@ -1,4 +1,4 @@
-"""Shown in a browser: the Gradio app, its handlers, HTML rendering, rate limit, feedback log and UI texts."""
+"""Shown in a browser: the Gradio app, its handlers, HTML rendering, the server around it and its limits, feedback log and UI texts."""
 
 from .app import DEFAULT_HOST, DEFAULT_PORT, build_app, launch
 from .feedback import FEEDBACK_FILE, Feedback, FeedbackLog

@@ -2,9 +2,9 @@
 
 The handlers live in ``handlers.ChatService`` and know nothing of Gradio, so they
 are tested directly; ``build_app`` lays them out as a ``gr.Blocks`` app (a
-chat tab and a Compare tab) and ``launch`` starts it offline: no analytics,
-no web fonts, no share link, the queue the only way in, and ``/ask`` the one
-documented API endpoint.
+chat tab and a Compare tab) and ``launch`` starts it offline behind the server's limits (server.py): no
+analytics, no web fonts, no share link, the queue the only way in, and ``/ask``
+the one API endpoint.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from typing import Any
 
 from ..contract import error_to_json
 from ..settings import DEFAULT_TOP_K
-from .handlers import ChatService, CompareReply, Exchange, Reply, Session
+from .handlers import ChatService, CompareReply, Exchange, Reply, Session, echo
+from .limits import Limits, TrustedProxies
 from .ratelimit import RateLimiter
 from .render import compare_html, header_html, section_html, sources_html
+from .server import start
 from .texts import COPY_JS, CSS, EXAMPLES, TEXTS, TOPICS
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "EXAMPLES", "Exchange", "Session", "Reply", "ChatService", "build_app", "launch"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "EXAMPLES", "Exchange", "Limits", "Session", "Reply", "ChatService", "build_app", "launch"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -176,7 +178,7 @@ def build_app(service: ChatService):
         def ask(question: str, k: int = DEFAULT_TOP_K, region: str = "", mode: str = "full", request: Any = None) -> dict:
             """Answer one question by quoting the clauses that answer it; the JSON contract of `reformqa ask --json`."""
             if refused := limiter.refusal(request, "en"):  # too many questions: the error object, not an answer
-                return error_to_json(question if isinstance(question, str) else "", refused)
+                return error_to_json(echo(question), refused)
             return service.ask_json(question, k, region, mode)
 
         ask.__annotations__["request"] = gr.Request  # not an API parameter: Gradio passes it
@@ -196,9 +198,22 @@ def _not_found(request: Any, exc: Exception) -> Any:
     return JSONResponse({"detail": "Not Found"}, status_code=404)
 
 
-def launch(demo: Any, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, password: str | None = None, quiet: bool = True) -> str:
-    """Start serving in a background thread; return the local URL."""
+def launch(
+    demo: Any,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    password: str | None = None,
+    quiet: bool = True,
+    limits: Limits | None = None,
+    trusted_proxies: str | None = None,
+) -> str:
+    """Start serving in a background thread behind the server's limits (server.py); return the local URL.
+
+    ``trusted_proxies`` names the reverse proxies whose X-Forwarded-For is believed (REFORMQA_TRUSTED_PROXIES).
+    """
     gr = _import_gradio()
+    trusted = TrustedProxies(trusted_proxies)  # a malformed value stops the start with a message
     auth: Callable[[str, str], bool] | None = None
     if password:
         # Any user name; the password compared in constant time.
@@ -210,10 +225,9 @@ def launch(demo: Any, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pas
         font=[gr.themes.Font("Noto Sans CJK SC"), gr.themes.Font("PingFang SC"), gr.themes.Font("Microsoft YaHei"), "system-ui", "sans-serif"],
         font_mono=["ui-monospace", gr.themes.Font("Noto Sans Mono CJK SC"), "monospace"],
     )
-    _, url, _ = demo.launch(
-        server_name=host, server_port=port, auth=auth, auth_message="请输入密码 / Enter the password" if password else None,
-        share=False, prevent_thread_lock=True, quiet=quiet, show_error=False, enable_monitoring=False, mcp_server=False,
-        ssr_mode=False, pwa=False, footer_links=["api"], run_history=False, max_file_size="1mb",
+    mount = dict(
+        auth_message="请输入密码 / Enter the password" if password else None,
+        show_error=False, enable_monitoring=False, mcp_server=False, ssr_mode=False, pwa=False, footer_links=["api"], run_history=False, max_file_size="1mb",
         theme=theme, css=CSS, js=COPY_JS,
         app_kwargs={
             "openapi_url": None, "docs_url": None, "redoc_url": None,  # FastAPI's own route list: not ours to publish
@@ -221,4 +235,4 @@ def launch(demo: Any, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pas
             "exception_handlers": {_unknown_endpoint_error(): _not_found},
         },
     )
-    return url
+    return start(demo, host=host, port=port, auth=auth, limits=limits or Limits(), trusted=trusted, mount=mount)

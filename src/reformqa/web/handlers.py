@@ -12,10 +12,11 @@ import logging
 import shutil
 import tempfile
 import threading
+import uuid
 import weakref
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +28,15 @@ from ..project import Project
 from ..records import Answer, Clause
 from ..search import MODES
 from ..settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS
-from .feedback import FEEDBACK_FOLDER, Feedback, FeedbackLog, index_version
+from .feedback import FEEDBACK_FOLDER, Feedback, FeedbackLog, Ratings, index_version
 from .render import Passage, answer_html, carry_html, compare_html, coverage_html, notice_html, passage, question_html, sources_html
 from .texts import TEXTS
 
-__all__ = ["MAX_EXCHANGES", "MAX_EXPORTS", "Exchange", "Session", "Reply", "CompareReply", "ChatService"]
+__all__ = ["ECHO_CHARS", "MAX_EXCHANGES", "MAX_EXPORTS", "Exchange", "Session", "Reply", "CompareReply", "ChatService", "echo"]
 
 MAX_EXCHANGES = 100  # a conversation keeps its latest questions; older ones scroll away
 MAX_EXPORTS = 32  # export folders kept on disk; Gradio copies each into its cache as soon as it is returned
+ECHO_CHARS = 100  # an error object repeats at most this much of a question it refused
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +51,7 @@ class Exchange:
     region: str
     mode: str
     doc: str = ""  # the document filter, a doc_id ("" for all documents)
+    shown: str = field(default_factory=lambda: uuid.uuid4().hex)  # this answer as shown once: feedback is taken once per showing
 
     @property
     def asked(self) -> str:
@@ -101,6 +104,7 @@ class ChatService:
         self._export_lock = threading.Lock()
         self._export_root: Path | None = None
         self._exports: deque[Path] = deque()
+        self.ratings = Ratings(self.feedback)  # one record per answer shown
 
     @property
     def stored(self):
@@ -150,8 +154,8 @@ class ChatService:
         return None
 
     def ask_json(self, question: str, k: int = DEFAULT_TOP_K, region: str = "", mode: str = "full") -> dict[str, Any]:
-        """The /ask endpoint: the JSON contract of `reformqa ask --json`, or its error object."""
-        text = question if isinstance(question, str) else ""
+        """The /ask endpoint: the JSON contract of `reformqa ask --json`, or its error object (echoing a prefix of a long question)."""
+        text = echo(question)
         try:
             with self._lock:
                 return answer_to_json(self.project.ask(question, k=int(k), region=region or None, mode=mode or "full"))
@@ -214,7 +218,10 @@ class ChatService:
         return self.ask(last.typed, replace(session, exchanges=session.exchanges[:-1]), region, mode, doc, carry=False)
 
     def like(self, session: Session, message_index: int | list[int] | tuple[int, ...], liked: bool | str) -> str:
-        """Log a like or dislike of the answer at this chat position; its time, or "" if nothing was logged."""
+        """Log a like or dislike of the answer at this chat position, once per answer shown; its time, or "" if it could not be saved.
+
+        A replay (the page's like event sent again, or a changed mind) gets the first record's time and writes nothing.
+        """
         index = message_index[0] if isinstance(message_index, (list, tuple)) else message_index
         if not isinstance(index, int) or not 0 <= index // 2 < len(session.exchanges):
             return ""
@@ -229,12 +236,7 @@ class ChatService:
             region=ex.region,
             mode=ex.mode,
         )
-        try:
-            self.feedback.append(record)
-        except OSError:
-            log.exception("could not write %s", self.feedback.path)
-            return ""
-        return record.time
+        return self.ratings.record(ex.shown, record)
 
     def clear(self, session: Session) -> Reply:
         """Start a new conversation, in the same language."""
@@ -289,3 +291,9 @@ class ChatService:
         csv_file.write_text(to_csv(comparison), encoding="utf-8-sig", newline="")
         md_file.write_text(to_markdown(comparison), encoding="utf-8")
         return csv_file, md_file
+
+
+def echo(question: object) -> str:
+    """What an error object repeats of a question: all of it up to the length limit, else its first ECHO_CHARS characters."""
+    text = question if isinstance(question, str) else ""
+    return text if len(text) <= MAX_QUESTION_CHARS else text[:ECHO_CHARS] + "…"

@@ -13,7 +13,10 @@ So a request needs a token from two buckets: its session's (``rate``, the limit
 a person meets) and its address's (``HOST_SHARE`` times ``rate``, an office's
 worth, which a script inventing sessions on one machine still meets). A request
 without a session hash (Gradio's REST route ``/call/ask``) counts as its
-address's session. ``X-Forwarded-For`` is not read: any client can write it.
+address's session. The address is the socket's, or, behind a reverse proxy
+named in ``REFORMQA_TRUSTED_PROXIES``, the client the proxy names (guard.py
+drops ``X-Forwarded-For`` from everyone else). Before any of this, queue.py
+limits everything an address sends, before the queue (``check(address_only=True)``).
 A refused request costs no token, and is answered with a message saying how
 long to wait, never an exception.
 """
@@ -117,8 +120,8 @@ class RateLimiter:
     def __len__(self) -> int:
         return len(self._buckets)
 
-    def check(self, host: str, session: str | None = None) -> Refusal | None:
-        """Take a token for this client, or say how long it must wait."""
+    def check(self, host: str, session: str | None = None, *, address_only: bool = False) -> Refusal | None:
+        """Take a token for this client, or say how long it must wait; ``address_only``: from the address's bucket alone."""
         if self.rate is None or self.host_rate is None:
             return None
         now = self._clock()
@@ -128,11 +131,12 @@ class RateLimiter:
             address = self._refill(("host", host), self.host_rate, now)
             if address.tokens < 1:
                 return Refusal((1 - address.tokens) / self.host_rate.per_second, self.host_rate, by_address=True)
-            own = self._refill(("session", f"{host}\x00{session or ''}"), self.rate, now)
-            if own.tokens < 1:
-                return Refusal((1 - own.tokens) / self.rate.per_second, self.rate, by_address=False)
+            if not address_only:
+                own = self._refill(("session", f"{host}\x00{session or ''}"), self.rate, now)
+                if own.tokens < 1:
+                    return Refusal((1 - own.tokens) / self.rate.per_second, self.rate, by_address=False)
+                own.tokens -= 1
             address.tokens -= 1
-            own.tokens -= 1
         return None
 
     def refusal(self, request: Any, lang: str = "zh") -> str:
