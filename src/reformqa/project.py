@@ -1,4 +1,4 @@
-"""A project folder (seeds/ + index/) and the three things done with it.
+"""A project folder (seeds/ + index/, or its index in Milvus) and the three things done with it.
 
 ``Project.build`` indexes seeds/ atomically and calibrates; ``Project.ask``
 answers one question, building or rebuilding the index first when it is
@@ -11,6 +11,7 @@ import json
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +37,7 @@ from .corpus import SEED_SUFFIXES, load_corpus, read_document, seeds_hash
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
 from .normalize import normalize
 from .records import Answer
-from .search import MODES, Embedder, Retriever, StoredIndex, embedder_id, index_lock, make_embedder, read_index, replace_folder, write_index
+from .search import MODES, Embedder, Retriever, SearchBackend, StoredIndex, embedder_id, index_lock, make_embedder, read_index, replace_folder, write_index
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
 
 __all__ = ["BuildReport", "Project", "QUESTION_SET"]
@@ -44,6 +45,7 @@ __all__ = ["BuildReport", "Project", "QUESTION_SET"]
 QUESTION_SET = Path("eval") / "questions.jsonl"
 COMPARE_TOPICS = Path("eval") / "compare_topics.jsonl"
 _SEARCH_K = 30
+_POLL_SECONDS = 1.0  # how often a Milvus-backed project asks whether the index it serves was replaced
 Progress = Callable[[int, int], None]
 
 
@@ -51,7 +53,7 @@ Progress = Callable[[int, int], None]
 class BuildReport:
     """What a build did."""
 
-    path: Path
+    path: Path | str  # the index folder, or "<alias> on <Milvus URI or file>"
     built: bool  # False when the index was already up to date
     manifest: dict[str, Any]
     calibration: dict[str, Any]
@@ -67,8 +69,10 @@ class Project:
         self._embedder = embedder
         self._retriever: Retriever | None = None
         self._lexicon: Lexicon | None = None
-        self._opened: tuple[int, int] | None = None
+        self._opened: object = None
         self._reload_lock = threading.Lock()
+        self._site: Any = None  # search.milvus_build.MilvusSite, made on first use: pymilvus is imported only then
+        self._polled: tuple[float, object] = (0.0, None)
 
     @property
     def embedder(self) -> Embedder:
@@ -82,7 +86,12 @@ class Project:
         return self._embedder.model_id if self._embedder is not None else embedder_id(self.settings.embedder)
 
     def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
-        """Build index/<embedder>/ from seeds/ unless it is already up to date."""
+        """Build index/<embedder>/ (or the Milvus index) from seeds/ unless it is already up to date."""
+        if self.settings.backend != "local":
+            corpus = load_corpus(self.settings.seeds_dir)
+            built, manifest, calibration = self.site().build(corpus, self.embedder, rebuild=rebuild, progress=progress, calibrate=self._calibrate)
+            self._retriever = None
+            return BuildReport(self.site().location, built, manifest, calibration, corpus.skipped)
         target = self.settings.index_dir
         corpus = load_corpus(self.settings.seeds_dir)
         with index_lock(target):
@@ -114,13 +123,21 @@ class Project:
         self._retriever = None
         return BuildReport(target, True, manifest, calibration, corpus.skipped)
 
-    def _calibrate(self, folder: Path) -> dict[str, Any]:
+    def site(self) -> Any:
+        """Where the Milvus index lives (search.milvus_build.MilvusSite) when the backend is not local."""
+        if self._site is None:
+            from .search.milvus_build import MilvusSite
+
+            self._site = MilvusSite.for_settings(self.settings)
+        return self._site
+
+    def _calibrate(self, folder: Path | SearchBackend) -> dict[str, Any]:
         from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
 
         files = question_files(self.settings.home / QUESTION_SET.parent)
         if not files:
             return dict(DEFAULT_CALIBRATION, compare_min_match=DEFAULT_MIN_MATCH, fitted_on=None)
-        retriever = Retriever(read_index(folder), self.embedder)
+        retriever = Retriever(read_index(folder) if isinstance(folder, Path) else folder, self.embedder)
         present = set(retriever.stored.documents)
         # Dev questions of every set whose documents this index holds: the others' answers are not here to find.
         examples = [
@@ -138,7 +155,11 @@ class Project:
         calibration["fitted_on"]["compare_topics"] = len(topics)
         return calibration
 
-    def _signature(self) -> tuple[int, int] | None:
+    def _signature(self) -> object:
+        if self.settings.backend != "local":  # the collection the alias names and its version row, asked at most once a second
+            if time.monotonic() - self._polled[0] > _POLL_SECONDS:
+                self._polled = (time.monotonic(), self.site().version())
+            return self._polled[1]
         try:
             info = (self.settings.index_dir / "manifest.json").stat()
         except OSError:
@@ -154,13 +175,13 @@ class Project:
             if self._signature() == self._opened:
                 return
             try:
-                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id)
+                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id) if self.settings.backend == "local" else self.site().open(self.embedder_id)
             except ReformqaError as exc:
                 self.notice(f"a new index appeared but cannot be used yet ({exc}); still serving the previous one")
                 return
             self._open(stored, signature)
 
-    def _open(self, stored: StoredIndex, signature: tuple[int, int] | None) -> None:
+    def _open(self, stored: StoredIndex | SearchBackend, signature: object) -> None:
         retriever = Retriever(stored, self.embedder)
         self._retriever, self._lexicon, self._opened = retriever, Lexicon(retriever.idf, retriever.max_idf), signature
 
@@ -178,6 +199,12 @@ class Project:
         """The opened index, rebuilt first if it is missing or stale and auto_build allows."""
         if self._retriever is not None:
             self._reload_if_replaced()
+        if self._retriever is None and self.settings.backend != "local":
+            # Built explicitly (reformqa index --backend milvus), never by a replica that happens to see other seeds.
+            stored = self.site().open(self.embedder_id)
+            if self.settings.seeds_dir.is_dir() and seeds_hash(self.settings.seeds_dir) != stored.manifest["corpus_hash"]:
+                self.notice(f"seeds/ differs from what {self.site().location} was built from; to index it: reformqa index --backend milvus")
+            self._open(stored, self._signature())
         if self._retriever is None:
             corpus_hash = None
             if self.settings.seeds_dir.is_dir():

@@ -1,5 +1,6 @@
-"""Stored and searched: embedders, the index folder (built and opened), BM25 tokens, fusion and the retriever."""
+"""Stored and searched: embedders, the search backends (the index folder, Milvus), BM25 tokens, fusion and the retriever."""
 
+from .backend import BACKENDS, SearchBackend, Where
 from .build import FLAT_BELOW, factory_for, index_lock, passage_text, replace_folder, write_index
 from .embed import Embedder, embedder_id, make_embedder
 from .fusion import DEFAULT_FUSION, MODES
@@ -8,6 +9,7 @@ from .store import FORMAT_VERSION, IVF_NPROBE, StoredIndex, read_index
 from .tokenize import STOPWORDS, Tokenizer, corpus_terms
 
 __all__ = [
+    "BACKENDS",
     "CANDIDATES",
     "DEFAULT_FUSION",
     "FLAT_BELOW",
@@ -18,9 +20,11 @@ __all__ = [
     "STOPWORDS",
     "Embedder",
     "Retriever",
+    "SearchBackend",
     "SearchRequest",
     "StoredIndex",
     "Tokenizer",
+    "Where",
     "corpus_terms",
     "embedder_id",
     "factory_for",

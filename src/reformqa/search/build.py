@@ -27,7 +27,7 @@ from .embed import Embedder
 from .store import FORMAT_VERSION, StoredIndex
 from .tokenize import Tokenizer, corpus_terms
 
-__all__ = ["FLAT_BELOW", "Progress", "factory_for", "passage_text", "write_index", "index_lock", "replace_folder"]
+__all__ = ["FLAT_BELOW", "Progress", "factory_for", "other_places", "passage_text", "user_words", "write_index", "index_lock", "replace_folder"]
 
 Progress = Callable[[int, int], None]
 
@@ -104,6 +104,16 @@ def _changes(corpus: Corpus, previous: StoredIndex | None) -> dict[str, int]:
     }
 
 
+def user_words(corpus: Corpus) -> list[str]:
+    """The tokenizer's user dictionary: the terms the corpus quotes, and the pilots' names, places and aliases."""
+    return corpus_terms(c.text for c in corpus.clauses) + [t for r in corpus.regions for t in (r.name, *r.places, *r.aliases) if not t.isascii()]
+
+
+def other_places(corpus: Corpus) -> list[str]:
+    """Places in China that no pilot covers, to notice questions about them."""
+    return national_places([t for r in corpus.regions for t in (r.name, *r.places, *r.aliases)], "\n".join(d.text for d in corpus.documents))
+
+
 # bench/: exact search stays under ~10 ms a query below 70,000 clauses; above, IVF
 # with nlist = 4*sqrt(N) and nprobe 256 kept recall@10 >= 0.95 at 100k and 1M
 # clauses with p95 13 ms at 1M (HNSW reached only 0.79 at 1M within its build budget).
@@ -122,8 +132,7 @@ def write_index(
     import bm25s
     import faiss
 
-    user_words = corpus_terms(c.text for c in corpus.clauses) + [t for r in corpus.regions for t in (r.name, *r.places, *r.aliases) if not t.isascii()]
-    tokenizer = Tokenizer(user_words)
+    tokenizer = Tokenizer(user_words(corpus))
     span_refs = [(i, s) for i, c in enumerate(corpus.clauses) for s in c.spans]
     known = reusable_vectors(previous) if previous is not None and previous.manifest.get("embedder") == embedder.model_id else {}
     texts = [passage_text(c) for c in corpus.clauses] + [passage_text(corpus.clauses[i], s.start, s.end) for i, s in span_refs]
@@ -152,8 +161,7 @@ def write_index(
             out.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
     (folder / "regions.json").write_text(json.dumps([asdict(r) for r in corpus.regions], ensure_ascii=False, indent=1), encoding="utf-8")
     (folder / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
-    places = national_places([t for r in corpus.regions for t in (r.name, *r.places, *r.aliases)], "\n".join(d.text for d in corpus.documents))
-    (folder / "places.txt").write_text("\n".join(places) + "\n", encoding="utf-8")
+    (folder / "places.txt").write_text("\n".join(other_places(corpus)) + "\n", encoding="utf-8")
     manifest = {
         "format_version": FORMAT_VERSION,
         "chunker_version": CHUNKER_VERSION,
