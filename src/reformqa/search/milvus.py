@@ -53,6 +53,8 @@ class MilvusStore:
     def __init__(self, target: str, token: str | None = None, *, build_command: str):
         self.target, self.build_command = target, build_command
         self.uri = target if is_server_uri(target) else os.path.abspath(target)
+        # gRPC's own C-core log would print keepalive chatter ("too_many_pings") under the answers.
+        os.environ.setdefault("GRPC_VERBOSITY", "NONE")
         try:
             import pymilvus
         except ImportError:

@@ -11,6 +11,8 @@ replica reloads.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -31,6 +33,8 @@ __all__ = ["MILVUS_FORMAT", "MilvusBackend", "clause_record", "read_meta"]
 
 # The layout of the three collections (search/milvus.py); a change means: reformqa index --rebuild --backend milvus.
 MILVUS_FORMAT = 1
+# Sub-clause vectors fetched for a query's candidates are kept: choosing the quotes then asks Milvus nothing more.
+_SPAN_CACHE = 8192
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
@@ -84,6 +88,8 @@ class MilvusBackend:
         if len(self.clauses) != int(manifest["counts"]["clauses"]):
             raise IndexCorrupt(f"{collection} holds {len(self.clauses)} clauses; its manifest says {manifest['counts']['clauses']}. {rebuild}")
         self.gazetteer = Gazetteer(self.regions)
+        self._spans: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def key(self, position: int) -> str:
         """The row key of the clause at a position."""
@@ -116,27 +122,35 @@ class MilvusBackend:
         query = vector.astype(np.float32).tolist()
         return self._hits(self.store.search(self.collection, "dense", query, k, where=expression, params=self.search_params["clauses"]["search"]))
 
-    def _span_rows(self, positions: Sequence[int]) -> list[dict[str, Any]]:
-        keys = ", ".join(quoted(self._keys[p]) for p in positions)
-        return self.store.query(self.collection + SPANS, f"owner in [{keys}]", ["owner", "number", "dense"])
+    def _span_vectors(self, positions: Sequence[int]) -> list[np.ndarray]:
+        """Each position's sub-clause vectors in span order: from the cache, the rest in one query."""
+        keys = [self._keys[p] for p in positions]
+        with self._lock:
+            cached = {key: self._spans[key] for key in keys if key in self._spans}
+        missing = [key for key in dict.fromkeys(keys) if key not in cached]
+        if missing:
+            rows = self.store.query(self.collection + SPANS, f"owner in [{', '.join(quoted(k) for k in missing)}]", ["owner", "number", "dense"])
+            grouped: dict[str, list[tuple[int, list[float]]]] = {key: [] for key in missing}
+            for row in rows:
+                grouped[row["owner"]].append((int(row["number"]), row["dense"]))
+            fetched = {key: np.asarray([v for _, v in sorted(found)], dtype=np.float32).reshape(len(found), -1) for key, found in grouped.items()}
+            cached.update(fetched)
+            with self._lock:
+                self._spans.update(fetched)
+                while len(self._spans) > _SPAN_CACHE:
+                    self._spans.popitem(last=False)
+        return [cached[key] for key in keys]
 
     def best_span(self, vector: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """The candidates' sub-clause vectors, fetched in one query and compared here: exact, whatever the index type."""
         best = np.full(len(positions), np.nan, dtype=np.float32)
-        if not len(positions):
-            return best
-        rows = self._span_rows([int(p) for p in positions])
-        if rows:
-            cosines = np.asarray([r["dense"] for r in rows], dtype=np.float32) @ vector
-            slot = {self._keys[int(p)]: i for i, p in enumerate(positions)}
-            for row, cosine in zip(rows, cosines):
-                i = slot[row["owner"]]
-                best[i] = cosine if np.isnan(best[i]) else max(best[i], cosine)
+        for i, vectors in enumerate(self._span_vectors([int(p) for p in positions])):
+            if len(vectors):
+                best[i] = float((vectors @ vector).max())
         return best
 
     def span_vectors(self, position: int) -> np.ndarray:
-        rows = sorted(self._span_rows([position]), key=lambda r: int(r["number"]))
-        return np.asarray([r["dense"] for r in rows], dtype=np.float32).reshape(len(rows), -1)
+        return self._span_vectors([position])[0]
 
     def nearest_span(self, vector: np.ndarray) -> tuple[int, int] | None:
         found = self.store.search(self.collection + SPANS, "dense", vector.astype(np.float32).tolist(), 1, fields=("owner", "number"),
