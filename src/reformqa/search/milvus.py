@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from ..errors import IndexMissing, IndexUnreachable, MissingDependency
 
-__all__ = ["MilvusStore", "SPANS", "META", "INSTALL", "is_server_uri", "quoted"]
+__all__ = ["INSTALL", "META", "SPANS", "MilvusStore", "is_server_uri", "quoted"]
 
 SPANS, META = "_spans", "_meta"
 INSTALL = "pip install -e '.[milvus]'"
@@ -57,6 +57,9 @@ class MilvusStore:
         os.environ.setdefault("GRPC_VERBOSITY", "NONE")
         try:
             import pymilvus
+
+            if not is_server_uri(target):
+                import milvus_lite  # noqa: F401  pymilvus runs a local file through it; its own hint names another install
         except ImportError:
             raise MissingDependency(f"the milvus backend needs pymilvus and milvus-lite. Install them: {INSTALL}") from None
         # Failures reach the user as one line of ours; pymilvus and Milvus Lite would log tracebacks too.
@@ -67,7 +70,7 @@ class MilvusStore:
             os.makedirs(os.path.dirname(self.uri) or ".", exist_ok=True)
         try:
             self.client = pymilvus.MilvusClient(uri=self.uri, token=token or "", timeout=10)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - pymilvus raises its own and gRPC's errors here: every one means "cannot connect"
             raise self._unreachable(exc) from None
 
     def _unreachable(self, exc: BaseException) -> IndexUnreachable:
@@ -91,10 +94,10 @@ class MilvusStore:
             fcntl.flock(handle, fcntl.LOCK_UN)
         return False
 
-    def call(self, operation: Callable[[], _T], collection: str = "") -> _T:
-        """Run one operation; a missing collection or an unreachable server becomes one clear error."""
+    def call(self, collection: str, operation: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        """Run one client operation on a collection; a missing collection or an unreachable server becomes one clear error."""
         try:
-            return operation()
+            return operation(*args, **kwargs)
         except self._types.MilvusException as exc:
             message = str(getattr(exc, "message", "") or exc)
             if "not exist" in message or "not found" in message or getattr(exc, "code", None) == 100:
@@ -115,13 +118,13 @@ class MilvusStore:
     def switch_alias(self, alias: str, collection: str) -> None:
         """Point the alias at the collection: readers that resolve it from now on get the new one."""
         if self.resolve(alias) is None:
-            self.call(lambda: self.client.create_alias(collection, alias), collection)
+            self.call(collection, self.client.create_alias, collection, alias)
         else:
-            self.call(lambda: self.client.alter_alias(collection, alias), collection)
+            self.call(collection, self.client.alter_alias, collection, alias)
 
     def collections(self, prefix: str) -> list[str]:
         """Index versions whose name starts with prefix (the clause collections only)."""
-        names = self.call(lambda: self.client.list_collections())
+        names = self.call("", self.client.list_collections)
         return sorted(n for n in names if n.startswith(prefix) and not n.endswith((SPANS, META)))
 
     # --- one index version -----------------------------------------------------
@@ -147,7 +150,8 @@ class MilvusStore:
             if suffix == "":
                 schema.add_field("lexical", DataType.SPARSE_FLOAT_VECTOR)
                 indexes.add_index(field_name="lexical", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
-            self.call(lambda: client.create_collection(name + suffix, schema=schema, index_params=indexes, consistency_level="Strong"), name + suffix)
+            collection = name + suffix
+            self.call(collection, client.create_collection, collection, schema=schema, index_params=indexes, consistency_level="Strong")
             chosen[part] = {"index": kind, "params": params, "search": search}
         return chosen
 
@@ -155,53 +159,50 @@ class MilvusStore:
         """Remove an index version's three collections."""
         for suffix in ("", SPANS, META):
             with contextlib.suppress(IndexMissing):
-                self.call(lambda: self.client.drop_collection(name + suffix), name + suffix)
+                self.call(name + suffix, self.client.drop_collection, name + suffix)
 
     def load(self, name: str) -> None:
         """Make an index version searchable (a restarted Milvus Lite starts with its collections released)."""
         for suffix in ("", SPANS, META):
             collection = name + suffix
-            state = str(self.call(lambda: self.client.get_load_state(collection), collection).get("state", ""))
+            state = str(self.call(collection, self.client.get_load_state, collection).get("state", ""))
             if "Loaded" not in state:
-                self.call(lambda: self.client.load_collection(collection), collection)
+                self.call(collection, self.client.load_collection, collection)
 
     def flush(self, name: str) -> None:
         for suffix in ("", SPANS, META):
-            self.call(lambda: self.client.flush(name + suffix), name + suffix)
+            self.call(name + suffix, self.client.flush, name + suffix)
 
     # --- rows ----------------------------------------------------------------
 
     def upsert(self, collection: str, rows: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(rows), _BATCH):
             batch = list(rows[start : start + _BATCH])
-            self.call(lambda: self.client.upsert(collection, batch), collection)
+            self.call(collection, self.client.upsert, collection, batch)
 
     def delete(self, collection: str, keys: Sequence[str]) -> None:
         for start in range(0, len(keys), _BATCH):
             batch = list(keys[start : start + _BATCH])
-            self.call(lambda: self.client.delete(collection, ids=batch), collection)
+            self.call(collection, self.client.delete, collection, ids=batch)
 
     def rows(self, collection: str, fields: Sequence[str], where: str = 'key != ""') -> Iterator[dict[str, Any]]:
         """Every row the filter admits, in batches (a query alone stops at 16,384 rows)."""
-        iterator = self.call(lambda: self.client.query_iterator(collection, batch_size=_BATCH * 4, filter=where, output_fields=list(fields)), collection)
+        iterator = self.call(collection, self.client.query_iterator, collection, batch_size=_BATCH * 4, filter=where, output_fields=list(fields))
         try:
-            while batch := self.call(iterator.next, collection):
+            while batch := self.call(collection, iterator.next):
                 yield from batch
         finally:
             iterator.close()
 
     def query(self, collection: str, where: str, fields: Sequence[str]) -> list[dict[str, Any]]:
-        return list(self.call(lambda: self.client.query(collection, filter=where, output_fields=list(fields)), collection))
+        return list(self.call(collection, self.client.query, collection, filter=where, output_fields=list(fields)))
 
     def search(
         self, collection: str, field: str, query: Any, limit: int, *, where: str = "", fields: Sequence[str] = ("key",), params: dict[str, Any] | None = None
     ) -> list[tuple[str, float, dict[str, Any]]]:
         """(key, inner product, requested fields) of the best rows, best first."""
         found = self.call(
-            lambda: self.client.search(
-                collection, data=[query], anns_field=field, limit=limit, filter=where, output_fields=list(fields),
-                search_params={"metric_type": "IP", "params": params or {}},
-            ),
-            collection,
+            collection, self.client.search, collection, data=[query], anns_field=field, limit=limit, filter=where, output_fields=list(fields),
+            search_params={"metric_type": "IP", "params": params or {}},
         )
         return [(str(hit["key"] if "key" in hit else hit["id"]), float(hit["distance"]), dict(hit.get("entity", {}))) for hit in found[0]]

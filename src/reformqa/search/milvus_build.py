@@ -30,7 +30,7 @@ from ..settings import Settings
 from .backend import BACKENDS, SearchBackend
 from .build import FLAT_BELOW, Progress, _embed_all, _key, index_lock, other_places, passage_text, user_words
 from .embed import Embedder
-from .lexical import B, K1, BM25Vectors
+from .lexical import K1, B, BM25Vectors
 from .milvus import META, SPANS, MilvusStore, is_server_uri, quoted
 from .milvus_index import MILVUS_FORMAT, MilvusBackend, clause_record
 from .tokenize import Tokenizer

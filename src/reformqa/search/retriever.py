@@ -21,15 +21,17 @@ import numpy as np
 
 from ..normalize import normalize
 from ..records import Clause, Hit, Span
+from .backend import ClauseTable, SearchBackend, Where
 from .embed import Embedder
 from .fusion import DEFAULT_FUSION, MODES, fuse
-from .backend import ClauseTable, SearchBackend, Where
 from .local import LocalBackend
 from .store import StoredIndex
 
-__all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "SearchRequest", "Retriever"]
+__all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "SearchRequest", "Retriever", "Searchable"]
 
 CANDIDATES = 200
+# What a Retriever opens: an index folder as read (the local backend) or any backend.
+Searchable = StoredIndex | SearchBackend
 _QUERY_CACHE = 512
 # A clause's dense score mixes its own cosine with its best sub-clause's: a short
 # sub-clause that says exactly what was asked is not drowned by its long clause.
@@ -53,7 +55,7 @@ class SearchRequest:
 class Retriever:
     """Scores clauses for a request with every signal the backend holds."""
 
-    def __init__(self, stored: StoredIndex | SearchBackend, embedder: Embedder, fusion: dict[str, object] | None = None, span_weight: float = SPAN_WEIGHT):
+    def __init__(self, stored: Searchable, embedder: Embedder, fusion: dict[str, object] | None = None, span_weight: float = SPAN_WEIGHT):
         # An opened index folder is the local backend; any other backend comes ready.
         self.stored: SearchBackend = LocalBackend(stored) if isinstance(stored, StoredIndex) else stored
         self.span_weight = span_weight
