@@ -199,12 +199,12 @@ class Project:
         """The opened index, rebuilt first if it is missing or stale and auto_build allows."""
         if self._retriever is not None:
             self._reload_if_replaced()
-        if self._retriever is None and self.settings.backend != "local":
-            # Built explicitly (reformqa index --backend milvus), never by a replica that happens to see other seeds.
+        if self._retriever is None and self.settings.backend != "local":  # built by `reformqa index`, never by a replica
+            signature = self._signature()  # before opening: a build that ends meanwhile is picked up by the next question
             stored = self._site().open(self.embedder_id)
             if self.settings.seeds_dir.is_dir() and seeds_hash(self.settings.seeds_dir) != stored.manifest["corpus_hash"]:
                 self.notice(f"seeds/ differs from what {self._site().location} was built from; to index it: reformqa index --backend milvus")
-            self._open(stored, self._signature())
+            self._open(stored, signature)
         if self._retriever is None:
             corpus_hash = None
             if self.settings.seeds_dir.is_dir():
