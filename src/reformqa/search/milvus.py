@@ -19,9 +19,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from ..errors import IndexMissing, IndexUnreachable, MissingDependency
+from ..errors import IndexCorrupt, IndexMissing, IndexUnreachable, MissingDependency
 
-__all__ = ["INSTALL", "META", "SPANS", "MilvusStore", "is_server_uri", "quoted"]
+__all__ = ["INSTALL", "MAX_TEXT", "META", "SPANS", "MilvusStore", "is_server_uri", "quoted"]
 
 SPANS, META = "_spans", "_meta"
 INSTALL = "pip install -e '.[milvus]'"
@@ -102,7 +102,10 @@ class MilvusStore:
             message = str(getattr(exc, "message", "") or exc)
             if "not exist" in message or "not found" in message or getattr(exc, "code", None) == 100:
                 raise IndexMissing(f"Milvus at {self.target} has no collection {collection or '(unnamed)'}. Build it: {self.build_command}") from None
-            raise self._unreachable(exc) from None
+            if isinstance(exc, (self._types.exceptions.MilvusUnavailableException, self._types.exceptions.ConnectionNotExistException)) or "connect" in message.lower():
+                raise self._unreachable(exc) from None
+            detail = message.splitlines()[0][:300] if message else type(exc).__name__
+            raise IndexCorrupt(f"Milvus at {self.target} refused an operation on {collection or 'the server'} ({detail}). If the index is damaged: {self.build_command} --rebuild") from None
 
     # --- names ---------------------------------------------------------------
 

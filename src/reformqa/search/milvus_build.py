@@ -24,14 +24,14 @@ from typing import Any
 import numpy as np
 
 from ..corpus import CHUNKER_VERSION, Corpus
-from ..errors import IndexError_, IndexMissing, ReformqaError
+from ..errors import IndexError_, IndexMissing, ReformqaError, SeedError
 from ..normalize import normalize
 from ..settings import Settings
 from .backend import BACKENDS, SearchBackend
 from .build import FLAT_BELOW, Progress, _embed_all, _key, index_lock, other_places, passage_text, user_words
 from .embed import Embedder
 from .lexical import K1, B, BM25Vectors
-from .milvus import META, SPANS, MilvusStore, is_server_uri, quoted
+from .milvus import MAX_TEXT, META, SPANS, MilvusStore, is_server_uri, quoted
 from .milvus_index import MILVUS_FORMAT, MilvusBackend, clause_record
 from .tokenize import Tokenizer
 
@@ -150,6 +150,9 @@ class MilvusSite:
         for clause, tokens in zip(corpus.clauses, token_lists):
             key = _key(f"{clause.doc_id}\x1f{clause.clause_id}")[:24]
             record, text_key = clause_record(clause), _key(passage_text(clause))
+            if len(record.encode("utf-8")) > MAX_TEXT:
+                raise SeedError(f"{clause.doc_id}: clause {clause.clause_id} is {len(record.encode('utf-8')):,} bytes; a Milvus field holds {MAX_TEXT:,}. "
+                                "Split the document (it has too few 。 or ；) or use the local backend")
             ordinal[clause.doc_id] = ordinal.get(clause.doc_id, -1) + 1
             clause_rows.append({"key": key, "doc_id": clause.doc_id, "region": clause.region or "", "kind": clause.kind, "number": ordinal[clause.doc_id],
                                 "text_key": text_key, "row_key": _key("\x1f".join([record, text_key, *tokens])), "record": record,
