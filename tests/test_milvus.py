@@ -111,6 +111,15 @@ def test_missing_and_unreachable_raise_index_errors_in_python(lite_home: Path):
         _milvus(lite_home, milvus_uri=f"http://127.0.0.1:{free_port()}").retriever()
 
 
+def test_a_lite_file_opened_again_answers(lite_home: Path):
+    _milvus(lite_home).build()
+    from milvus_lite.server_manager import server_manager_instance
+
+    server_manager_instance.release_server(str(lite_home / "index" / "milvus.db"))  # as when the process ends
+    answer = _milvus(lite_home).ask("无锡的科研经费怎么管理？")  # the collections come back released: they are loaded first
+    assert answer.citations and answer.citations[0].hit.clause.region == "苏南重点城市"
+
+
 # --- one process: the alias switch ----------------------------------------------
 
 

@@ -66,6 +66,7 @@ class MilvusStore:
         for name in ("pymilvus", "milvus_lite"):
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
         self._types = pymilvus
+        self._loaded: set[str] = set()
         if not is_server_uri(target):
             os.makedirs(os.path.dirname(self.uri) or ".", exist_ok=True)
         try:
@@ -165,7 +166,10 @@ class MilvusStore:
                 self.call(name + suffix, self.client.drop_collection, name + suffix)
 
     def load(self, name: str) -> None:
-        """Make an index version searchable (a restarted Milvus Lite starts with its collections released)."""
+        """Make an index version searchable (a restarted Milvus Lite starts with its collections released); once a connection."""
+        if name in self._loaded:
+            return
+        self._loaded.add(name)
         for suffix in ("", SPANS, META):
             collection = name + suffix
             state = str(self.call(collection, self.client.get_load_state, collection).get("state", ""))

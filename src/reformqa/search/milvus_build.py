@@ -94,6 +94,7 @@ class MilvusSite:
     def version(self) -> tuple[str, str]:
         """What is served now: the collection and its version row; a change means a replica must reload."""
         name = self.served()
+        self.store.load(name)
         rows = self.store.query(name + META, 'key == "version.0"', ["value"])
         return name, str(rows[0]["value"]) if rows else ""
 
