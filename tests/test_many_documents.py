@@ -91,7 +91,7 @@ def test_a_filter_that_names_nothing_says_what_to_give(six):
 def test_adding_documents_prints_what_was_read(tmp_path, repo, shared_corpus, monkeypatch):
     home = tmp_path / "home"
     shutil.copytree(repo / "seeds", home / "seeds")
-    monkeypatch.setattr(cli_corpus, "project_for", lambda h, e: Project(Settings.from_env(home=h), embedder=FakeEmbedder()))
+    monkeypatch.setattr(cli_corpus, "project_for", lambda h, e, *backend: Project(Settings.from_env(home=h), embedder=FakeEmbedder()))
     result = CliRunner().invoke(main, ["add", str(shared_corpus / "law2015_cgzh.txt"), str(shared_corpus / "beijing2019_cgzh.txt"), "--home", str(home)])
     assert result.exit_code == 0, result.output
     out = result.output

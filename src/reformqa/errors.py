@@ -6,7 +6,8 @@
     ├── IndexError_               the index/ folder cannot be used as it is
     │   ├── IndexMissing          no index has been built yet
     │   ├── IndexCorrupt          a file is missing, truncated or inconsistent
-    │   └── IndexMismatch         built from other seeds, embedder or format
+    │   ├── IndexMismatch         built from other seeds, embedder or format
+    │   └── IndexUnreachable      the server holding the index (Milvus) cannot be reached or opened
     ├── StorageError              the project folder cannot be written: read-only, full, no permission
     ├── EmbedderError             an embedder spec or backend cannot be loaded
     └── MissingDependency         an optional package is not installed
@@ -27,6 +28,7 @@ __all__ = [
     "IndexMissing",
     "IndexCorrupt",
     "IndexMismatch",
+    "IndexUnreachable",
     "StorageError",
     "EmbedderError",
     "MissingDependency",
@@ -59,6 +61,10 @@ class IndexCorrupt(IndexError_):
 
 class IndexMismatch(IndexError_):
     """The index was built from other seeds, another embedder or format."""
+
+
+class IndexUnreachable(IndexError_):
+    """The server that holds the index cannot be reached, or its file is held by another process."""
 
 
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}

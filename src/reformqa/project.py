@@ -1,4 +1,4 @@
-"""A project folder (seeds/ + index/) and the three things done with it.
+"""A project folder (seeds/ + index/, or its index in Milvus) and the three things done with it.
 
 ``Project.build`` indexes seeds/ atomically and calibrates; ``Project.ask``
 answers one question, building or rebuilding the index first when it is
@@ -11,6 +11,7 @@ import json
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ from .search import (
     MODES,
     Embedder,
     Retriever,
+    Searchable,
     StoredIndex,
     embedder_id,
     index_lock,
@@ -56,6 +58,7 @@ __all__ = ["BuildReport", "Project", "QUESTION_SET"]
 QUESTION_SET = Path("eval") / "questions.jsonl"
 COMPARE_TOPICS = Path("eval") / "compare_topics.jsonl"
 _SEARCH_K = 30
+_POLL_SECONDS = 1.0  # how often a Milvus-backed project asks whether the index it serves was replaced
 Progress = Callable[[int, int], None]
 
 
@@ -63,7 +66,7 @@ Progress = Callable[[int, int], None]
 class BuildReport:
     """What a build did."""
 
-    path: Path
+    path: Path | str  # the index folder, or "<alias> on <Milvus URI or file>"
     built: bool  # False when the index was already up to date
     manifest: dict[str, Any]
     calibration: dict[str, Any]
@@ -79,8 +82,10 @@ class Project:
         self._embedder = embedder
         self._retriever: Retriever | None = None
         self._lexicon: Lexicon | None = None
-        self._opened: tuple[int, int] | None = None
+        self._opened: object = None
         self._reload_lock = threading.Lock()
+        self._milvus_site: Any = None  # search.milvus_build.MilvusSite, made on first use: pymilvus is imported only then
+        self._polled: tuple[float, object] = (0.0, None)
 
     @property
     def embedder(self) -> Embedder:
@@ -94,7 +99,12 @@ class Project:
         return self._embedder.model_id if self._embedder is not None else embedder_id(self.settings.embedder)
 
     def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
-        """Build index/<embedder>/ from seeds/ unless it is already up to date; only new or changed texts are embedded."""
+        """Build index/<embedder>/ (or the Milvus index) from seeds/ unless it is already up to date; only new or changed texts are embedded."""
+        if self.settings.backend != "local":
+            corpus = load_corpus(self.settings.seeds_dir)
+            built, manifest, calibration = self._site().build(corpus, self.embedder, rebuild=rebuild, progress=progress, calibrate=self._calibrate)
+            self._retriever = None
+            return BuildReport(self._site().location, built, manifest, calibration, corpus.skipped)
         target = self.settings.index_dir
         corpus = load_corpus(self.settings.seeds_dir)
         if not rebuild:  # an up-to-date index needs no lock, so a read-only home can say so
@@ -140,13 +150,21 @@ class Project:
                 raise
         return BuildReport(target, True, manifest, calibration, corpus.skipped)
 
-    def _calibrate(self, folder: Path) -> dict[str, Any]:
+    def _site(self) -> Any:
+        """Where the Milvus index lives (search.milvus_build.MilvusSite) when the backend is not local."""
+        if self._milvus_site is None:
+            from .search.milvus_build import MilvusSite
+
+            self._milvus_site = MilvusSite.for_settings(self.settings)
+        return self._milvus_site
+
+    def _calibrate(self, folder: Path | Searchable) -> dict[str, Any]:
         from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
 
         # No question set is no reason to answer everything: the model is still fitted on
         # questions made from the corpus's own clauses and the shipped out-of-domain ones.
         files = question_files(self.settings.home / QUESTION_SET.parent)
-        retriever = Retriever(read_index(folder), self.embedder)
+        retriever = Retriever(read_index(folder) if isinstance(folder, Path) else folder, self.embedder)
         present = set(retriever.stored.documents)
         texts = [d.text for d in retriever.stored.documents.values()]
         # Dev questions of every set whose documents this index holds: the others' answers are not here to find.
@@ -165,7 +183,11 @@ class Project:
         calibration["fitted_on"]["compare_topics"] = len(topics)
         return calibration
 
-    def _signature(self) -> tuple[int, int] | None:
+    def _signature(self) -> object:
+        if self.settings.backend != "local":  # the collection the alias names and its version row, asked at most once a second
+            if time.monotonic() - self._polled[0] > _POLL_SECONDS:
+                self._polled = (time.monotonic(), self._site().version())
+            return self._polled[1]
         try:
             info = (self.settings.index_dir / "manifest.json").stat()
         except OSError:
@@ -181,13 +203,13 @@ class Project:
             if self._signature() == self._opened:
                 return
             try:
-                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id)
+                stored = read_index(self.settings.index_dir, embedder_id=self.embedder_id) if self.settings.backend == "local" else self._site().open(self.embedder_id)
             except ReformqaError as exc:
                 self.notice(f"a new index appeared but cannot be used yet ({exc}); still serving the previous one")
                 return
             self._open(stored, signature)
 
-    def _open(self, stored: StoredIndex, signature: tuple[int, int] | None) -> None:
+    def _open(self, stored: Searchable, signature: object) -> None:
         retriever = Retriever(stored, self.embedder)
         lexicon = Lexicon(retriever.idf, retriever.max_idf, stored.calibration.get("synonyms"))
         self._retriever, self._lexicon, self._opened = retriever, lexicon, signature
@@ -206,6 +228,12 @@ class Project:
         """The opened index, rebuilt first if it is missing or stale and auto_build allows."""
         if self._retriever is not None:
             self._reload_if_replaced()
+        if self._retriever is None and self.settings.backend != "local":  # built by `reformqa index`, never by a replica
+            signature = self._signature()  # before opening: a build that ends meanwhile is picked up by the next question
+            stored = self._site().open(self.embedder_id)
+            if self.settings.seeds_dir.is_dir() and seeds_hash(self.settings.seeds_dir) != stored.manifest["corpus_hash"]:
+                self.notice(f"seeds/ differs from what {self._site().location} was built from; to index it: reformqa index --backend milvus")
+            self._open(stored, signature)
         if self._retriever is None:
             corpus_hash = None
             if self.settings.seeds_dir.is_dir():

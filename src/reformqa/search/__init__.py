@@ -1,13 +1,16 @@
-"""Stored and searched: embedders, the index folder (built and opened), BM25 tokens, fusion and the retriever."""
+"""Stored and searched: embedders, the search backends (the index folder, Milvus), BM25 tokens, fusion and the retriever."""
 
+from .backend import BACKENDS, SearchBackend, Where
 from .build import FLAT_BELOW, factory_for, index_lock, passage_text, replace_folder, seal_index, write_index
 from .embed import Embedder, embedder_id, make_embedder
 from .fusion import DEFAULT_FUSION, MODES
-from .retriever import CANDIDATES, SPAN_WEIGHT, Retriever, SearchRequest
+from .request import SearchRequest
+from .retriever import CANDIDATES, SPAN_WEIGHT, Retriever, Searchable
 from .store import FORMAT_VERSION, IVF_NPROBE, StoredIndex, read_index
 from .tokenize import STOPWORDS, Tokenizer, corpus_terms
 
 __all__ = [
+    "BACKENDS",
     "CANDIDATES",
     "DEFAULT_FUSION",
     "FLAT_BELOW",
@@ -18,9 +21,12 @@ __all__ = [
     "STOPWORDS",
     "Embedder",
     "Retriever",
+    "SearchBackend",
     "SearchRequest",
+    "Searchable",
     "StoredIndex",
     "Tokenizer",
+    "Where",
     "corpus_terms",
     "embedder_id",
     "factory_for",

@@ -1,11 +1,12 @@
-"""Hybrid retrieval over an opened index: dense and BM25 scores, fused, then boosted as the request asks.
+"""Hybrid retrieval over a search backend: dense and BM25 scores, fused, then boosted as the request asks.
 
 Each hit keeps every signal that ranked it (dense, bm25, their normalised
 forms, fused, boost) so an answer can be explained. Modes: ``bm25`` and
 ``dense`` alone, ``hybrid`` (fused), and ``full`` (fused, then the clauses of
 the regions a question names ranked first, and the request's text boost).
 The search knows nothing of questions or quotes: the answer layer turns a
-question into a ``SearchRequest`` and reads the hits' signals.
+question into a ``SearchRequest`` and reads the hits' signals. What the backend
+stores and how it searches (search/backend.py) does not change the ranking.
 """
 
 from __future__ import annotations
@@ -14,21 +15,25 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..corpus.structure import arabic
 from ..normalize import normalize
 from ..records import Clause, Hit, Span
+from .backend import ClauseTable, SearchBackend, Where
 from .embed import Embedder
 from .fusion import DEFAULT_FUSION, MODES, fuse
+from .local import LocalBackend
+from .request import ARTICLE_BOOST, DETAIL_BOOST, DOC_BOOST, SearchRequest
 from .store import StoredIndex
 
-__all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "DOC_BOOST", "ARTICLE_BOOST", "DETAIL_BOOST", "SearchRequest", "Retriever"]
+__all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "SearchRequest", "Retriever", "Searchable"]
 
 CANDIDATES = 200
+# What a Retriever opens: an index folder as read (the local backend) or any backend.
+Searchable = StoredIndex | SearchBackend
 _QUERY_CACHE = 512
 _ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条")
 _WANTED = 2000  # at most this many named clauses a group are scored beyond the nearest (bench/: large corpora)
@@ -36,56 +41,30 @@ _WANTED = 2000  # at most this many named clauses a group are scored beyond the 
 # sub-clause that says exactly what was asked is not drowned by its long clause.
 # eval/fusion_sweep.py: dense-only Hit@1 on dev 0.755 -> 0.830, full 0.943 -> 0.962.
 SPAN_WEIGHT = 0.5
-# A named document ranks like a named pilot; the article asked ranks above the rest of it,
-# and the 款 or 项 asked above the rest of the article.
-DOC_BOOST, ARTICLE_BOOST, DETAIL_BOOST = 1.0, 1.0, 0.3
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRequest:
-    """What the search needs of a question: the text to embed, the tokens to match, the boosts to apply."""
-
-    text: str  # normalised; embedded as the query, and the key of the vector cache
-    tokens: tuple[str, ...]  # BM25 tokens
-    lexical: bool = True  # False when the question shares no script with the text: dense decides
-    regions: tuple[str, ...] = ()  # regions named: their clauses rank first in mode full
-    scope: bool = False  # with regions: their scope sentences rank above their measures
-    boost: Callable[[str], bool] | None = None  # in mode full, clauses whose text this accepts gain boost_weight
-    boost_weight: float = 0.0
-    docs: tuple[str, ...] = ()  # documents the question names: their clauses rank first in mode full
-    place_docs: tuple[str, ...] = ()  # documents whose jurisdiction it names: weighed like a named pilot
-    article: int = 0  # 第十二条 asked: that article ranks first (in the named documents, if any)
-    detail: tuple[str, ...] = ()  # 第三款, 第（三）项 inside the article
-    pilot_pool: bool = False  # also return the best k clauses that lie in a pilot (a 哪些试点 question's pool), after the top k
 
 
 class Retriever:
-    """Scores clauses for a request with every signal the index holds."""
+    """Scores clauses for a request with every signal the backend holds."""
 
-    def __init__(self, stored: StoredIndex, embedder: Embedder, fusion: dict[str, object] | None = None, span_weight: float = SPAN_WEIGHT):
-        self.stored = stored
+    def __init__(self, stored: Searchable, embedder: Embedder, fusion: dict[str, object] | None = None, span_weight: float = SPAN_WEIGHT):
+        # An opened index folder is the local backend; any other backend comes ready.
+        self.stored: SearchBackend = LocalBackend(stored) if isinstance(stored, StoredIndex) else stored
         self.span_weight = span_weight
         self.embedder = embedder
-        self.fusion = {**DEFAULT_FUSION, **(fusion or stored.calibration.get("fusion", {}))}
+        self.fusion = {**DEFAULT_FUSION, **(fusion or self.stored.calibration.get("fusion", {}))}
         self._normal: dict[int, str] = {}
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-        self._positions = {(c.doc_id, c.clause_id): i for i, c in enumerate(stored.clauses)}
+        clauses = self.stored.clauses
+        self._positions = {(c.doc_id, c.clause_id): i for i, c in enumerate(clauses)}
         # Per-clause arrays, so a query's work grows with its candidates, not with the corpus
         # (bench/: at 1M clauses the per-clause Python loops took 700 ms a query).
-        self._region_code = {name: i for i, name in enumerate(sorted({c.region for c in stored.clauses if c.region}))}
-        self._region_of = np.array([self._region_code.get(c.region or "", -1) for c in stored.clauses], dtype=np.int32)
-        self._doc_code = {name: i for i, name in enumerate(sorted({c.doc_id for c in stored.clauses}))}
-        self._doc_of = np.array([self._doc_code[c.doc_id] for c in stored.clauses], dtype=np.int32)
-        self._is_scope = np.array([c.kind == "scope" for c in stored.clauses], dtype=bool)
-        self._article_of = np.array([arabic(m.group(1)) if (m := _ARTICLE.match(c.article)) else 0 for c in stored.clauses], dtype=np.int32)
-        counts = np.array([len(c.spans) for c in stored.clauses], dtype=np.int64)
-        self._span_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        vocab = stored.bm25.vocab_dict
-        indptr = stored.bm25.scores["indptr"]
-        n = max(len(stored.clauses), 1)
-        # Inverse document frequency straight from BM25's inverted index.
-        self.idf: dict[str, float] = {tok: math.log(1 + n / (1 + int(indptr[i + 1] - indptr[i]))) for tok, i in vocab.items() if i + 1 < len(indptr)}
+        self.table = ClauseTable(clauses)
+        self._is_scope = np.array([c.kind == "scope" for c in clauses], dtype=bool)
+        self._article_of = np.array([arabic(m.group(1)) if (m := _ARTICLE.match(c.article)) else 0 for c in clauses], dtype=np.int32)
+        n = max(len(clauses), 1)
+        # Inverse document frequency from the lexical index's document frequencies.
+        self.idf: dict[str, float] = {tok: math.log(1 + n / (1 + df)) for tok, df in self.stored.document_frequencies().items()}
         self.max_idf = math.log(1 + n)
 
     def position(self, clause: Clause) -> int:
@@ -115,67 +94,46 @@ class Retriever:
                 self._cache.move_to_end(text)
         return vector
 
-    def _span_rows(self, position: int) -> np.ndarray:
-        """Rows of spans.npy that hold one clause's sub-clause vectors."""
-        return np.arange(self._span_start[position], self._span_start[position + 1])
-
     def span_dense(self, clause: Clause, vector: np.ndarray) -> np.ndarray:
         """Cosine of each of the clause's sub-clauses to a vector (zeros if the index holds none)."""
-        rows = self._span_rows(self.position(clause))
-        if len(rows) != len(clause.spans):
+        vectors = self.stored.span_vectors(self.position(clause))
+        if len(vectors) != len(clause.spans):
             return np.zeros(len(clause.spans))
-        return np.asarray(self.stored.span_vectors[rows] @ vector)
+        return np.asarray(vectors @ vector)
 
     def nearest_span(self, vector: np.ndarray) -> tuple[Clause, Span] | None:
         """The sub-clause closest to a vector across the whole index."""
-        stored = self.stored
-        if not len(stored.span_owner):
+        found = self.stored.nearest_span(vector)
+        if found is None:
             return None
-        row = int(np.argmax(stored.span_vectors @ vector))
-        position = int(stored.span_owner[row])
-        clause = stored.clauses[position]
-        return clause, clause.spans[row - int(self._span_start[position])]
+        clause = self.stored.clauses[found[0]]
+        return clause, clause.spans[found[1]]
 
-    def dense_scores(self, vector: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
-        """Cosine of every clause to the question; NaN beyond the FAISS candidates and the `extra` rows asked for."""
-        n = len(self.stored.clauses)
-        scores = np.full(n, np.nan, dtype=np.float32)
-        distances, ids = self.stored.vectors.search(vector.reshape(1, -1).astype(np.float32), min(n, CANDIDATES))
-        ok = ids[0] >= 0
-        found = ids[0][ok]
-        scores[found] = distances[0][ok]
+    def dense_scores(self, vector: np.ndarray, where: Where | None = None, extra: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of every clause to the question; NaN beyond the dense candidates and the `extra` positions asked for."""
+        scores = np.full(len(self.stored.clauses), np.nan, dtype=np.float32)
+        found, cosines = self.stored.dense(vector, CANDIDATES, where)
+        scores[found] = cosines
         if extra is not None and len(extra := np.setdiff1d(extra, found)):
-            try:  # the article a question names, beyond the nearest clauses: scored exactly
-                scores[extra] = self.stored.vectors.reconstruct_batch(extra.astype(np.int64)) @ vector
-                found = np.concatenate([found, extra])
-            except RuntimeError:  # an index type that cannot give its vectors back
-                pass
-        if self.span_weight and len(found) and self._span_start[-1]:
-            # Sub-clause cosines for the candidates only, read through per-clause row offsets.
-            lengths = self._span_start[found + 1] - self._span_start[found]
-            has, lengths = found[lengths > 0], lengths[lengths > 0]
-            if len(has):
-                firsts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-                rows = np.repeat(self._span_start[has] - firsts, lengths) + np.arange(int(lengths.sum()))
-                best = np.maximum.reduceat(self.stored.span_vectors[rows] @ vector, firsts)
-                scores[has] = (1 - self.span_weight) * scores[has] + self.span_weight * best
+            # The clauses a question names (an article, a pilot, a document), beyond the nearest: scored exactly.
+            more, more_cosines = self.stored.dense(vector, len(extra), Where(positions=tuple(int(i) for i in extra)))
+            scores[more] = more_cosines
+            found = np.concatenate([found, more])
+        if self.span_weight and len(found):
+            best = self.stored.best_span(vector, found)
+            has = ~np.isnan(best)
+            scores[found[has]] = (1 - self.span_weight) * scores[found[has]] + self.span_weight * best[has]
         return scores
 
-    def bm25_scores(self, tokens: Sequence[str]) -> np.ndarray:
-        """BM25 of every clause; zero when no query token is in the vocabulary."""
-        known = [t for t in tokens if t in self.stored.bm25.vocab_dict]
-        if not known:
-            return np.zeros(len(self.stored.clauses), dtype=np.float32)
-        return np.asarray(self.stored.bm25.get_scores(known), dtype=np.float32)
-
-    def _top(self, lexical: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        positive = np.flatnonzero(lexical > 0 if mask is None else (lexical > 0) & mask)
-        if len(positive) > CANDIDATES:
-            positive = positive[np.argpartition(-lexical[positive], CANDIDATES)[:CANDIDATES]]
-        return positive
-
-    def _mask(self, codes: dict[str, int], of: np.ndarray, names: Sequence[str]) -> np.ndarray:
-        return np.isin(of, [codes.get(name, -2) for name in names])
+    def bm25_scores(self, tokens: Sequence[str], dense_found: np.ndarray, named: Sequence[str] = (), regions: Sequence[str] = ()) -> np.ndarray:
+        """BM25 of the best clauses overall and within the regions named or asked for, and of the dense candidates; zero elsewhere."""
+        scores = np.zeros(len(self.stored.clauses), dtype=np.float32)
+        wheres: list[Where | None] = [None] + [Where(regions=tuple(r)) for r in (named, regions) if r]
+        if len(dense_found):
+            wheres.append(Where(positions=tuple(int(i) for i in dense_found)))
+        found, values = self.stored.lexical(tokens, CANDIDATES, wheres)
+        scores[found] = values
+        return scores
 
     def _wanted(self, request: SearchRequest) -> np.ndarray:
         """Clauses a request names (pilots, documents, an article): scored even beyond the nearest CANDIDATES.
@@ -187,9 +145,9 @@ class Retriever:
         if request.article:
             groups.append(np.flatnonzero(self._article_of == request.article))
         if request.regions:
-            groups.append(np.flatnonzero(self._mask(self._region_code, self._region_of, request.regions)))
+            groups.append(np.flatnonzero(self.table.mask(Where(regions=request.regions))))
         if request.docs or request.place_docs:
-            groups.append(np.flatnonzero(self._mask(self._doc_code, self._doc_of, (*request.docs, *request.place_docs))))
+            groups.append(np.flatnonzero(self.table.mask(Where(docs=(*request.docs, *request.place_docs)))))
         return np.unique(np.concatenate([g[:_WANTED] for g in groups])) if groups else np.zeros(0, dtype=np.int64)
 
     def _leaders_first(self, ranked: np.ndarray, request: SearchRequest) -> np.ndarray:
@@ -197,8 +155,8 @@ class Retriever:
 
         Forty articles of a regulation would otherwise push the pilot's three clauses out of sight.
         """
-        groups = [self._mask(self._region_code, self._region_of, [r]) for r in request.regions]
-        groups += [self._mask(self._doc_code, self._doc_of, [d]) for d in request.place_docs]
+        groups = [self.table.mask(Where(regions=(r,))) for r in request.regions]
+        groups += [self.table.mask(Where(docs=(d,))) for d in request.place_docs]
         leaders = sorted({int(np.argmax(g[ranked])) for g in groups if g[ranked].any()})
         rest = np.delete(ranked, leaders)
         return np.concatenate([ranked[leaders], rest])
@@ -208,25 +166,18 @@ class Retriever:
         n = len(self.stored.clauses)
         if n == 0:
             return []
-        dense = self.dense_scores(self.embed(request.text), self._wanted(request) if mode == "full" else None) if mode != "bm25" else np.full(n, np.nan, np.float32)
-        lexical = self.bm25_scores(request.tokens) if mode != "dense" else np.zeros(n, np.float32)
-        named = self._mask(self._region_code, self._region_of, request.regions) if request.regions else None
-        if np.count_nonzero(lexical) > CANDIDATES:
-            # The best BM25 clauses overall and within the regions named, beside the dense ones.
-            keep = [self._top(lexical), np.flatnonzero(~np.isnan(dense))]
-            for mask in (named, self._mask(self._region_code, self._region_of, regions) if regions else None):
-                if mask is not None:
-                    keep.append(self._top(lexical, mask))
-            kept = np.unique(np.concatenate(keep))
-            trimmed = np.zeros_like(lexical)
-            trimmed[kept] = lexical[kept]
-            lexical = trimmed
-        allowed = np.ones(n, dtype=bool)
-        if regions:
-            allowed &= self._mask(self._region_code, self._region_of, regions)
-        if docs:
-            allowed &= self._mask(self._doc_code, self._doc_of, docs)
+        wanted = self._wanted(request) if mode == "full" else None
+        dense = self.dense_scores(self.embed(request.text), extra=wanted) if mode != "bm25" else np.full(n, np.nan, np.float32)
+        found = np.flatnonzero(~np.isnan(dense))
+        lexical = self.bm25_scores(request.tokens, found, request.regions, regions) if mode != "dense" else np.zeros(n, np.float32)
+        named = self.table.mask(Where(regions=request.regions)) if request.regions else None
+        restriction = Where(docs=tuple(docs), regions=tuple(regions))
+        allowed = self.table.mask(restriction)
         candidates = np.flatnonzero(allowed & (~np.isnan(dense) | (lexical > 0)))
+        if len(candidates) == 0 and mode != "bm25" and (regions or docs):
+            # None of the corpus-wide candidates is in the documents or regions asked for: search within them.
+            dense = self.dense_scores(self.embed(request.text), restriction)
+            candidates = np.flatnonzero(allowed & ~np.isnan(dense))
         if len(candidates) == 0:
             candidates = np.flatnonzero(allowed & ~np.isnan(dense)) if mode != "bm25" else np.flatnonzero(allowed)
         fused, dense_norm, lexical_norm = fuse(dense, lexical, candidates, mode=mode, lexical_signal=request.lexical, fusion=self.fusion)
@@ -237,10 +188,10 @@ class Retriever:
             boost[inside] = 1.0 + (0.5 * self._is_scope[inside] if request.scope else 0.0)
         if mode == "full" and request.place_docs:
             # A place can name a pilot and a document's jurisdiction at once (北京): each ranks first, neither hides the other.
-            boost[candidates] = np.maximum(boost[candidates], 1.0 * self._mask(self._doc_code, self._doc_of, request.place_docs)[candidates])
+            boost[candidates] = np.maximum(boost[candidates], 1.0 * self.table.mask(Where(docs=request.place_docs))[candidates])
         doc_boost = np.zeros(n, dtype=np.float32)
         if mode == "full" and (request.docs or request.article):
-            in_docs = self._mask(self._doc_code, self._doc_of, request.docs) if request.docs else np.ones(n, dtype=bool)
+            in_docs = self.table.mask(Where(docs=request.docs))
             doc_boost[candidates] = DOC_BOOST * in_docs[candidates] if request.docs else 0.0
             if request.article:
                 asked = candidates[(self._article_of[candidates] == request.article) & in_docs[candidates]]
@@ -258,7 +209,7 @@ class Retriever:
         order = ranked[:k]
         if request.pilot_pool:
             # However many clauses of other documents rank above them, every pilot's best clauses are there to list.
-            order = np.concatenate([order, ranked[k:][self._region_of[ranked[k:]] >= 0][:k]])
+            order = np.concatenate([order, ranked[k:][self.table.region_of[ranked[k:]] >= 0][:k]])
         return [
             Hit(
                 clause=self.stored.clauses[i],

@@ -1,0 +1,109 @@
+"""The seam every search backend fills: the records it keeps at hand, and the dense, lexical and sub-clause queries it answers.
+
+A backend stores clauses, their sub-clauses and vectors, and answers queries
+by *position*: a clause's position is its row in ``clauses``, which is in
+document order. The Retriever fuses, boosts and ranks the same way over any
+backend, so answers, the CLI, the UI and the JSON contract do not depend on it.
+
+    local    the index folder (index/<embedder>/): FAISS, bm25s and spans.npy, in this process (search/local.py)
+    milvus   a Milvus collection: a Milvus Lite file (index/milvus.db) or a server or cluster (search/milvus*.py)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from ..corpus import Gazetteer
+from ..records import Clause, Document, Region
+from .tokenize import Tokenizer
+
+__all__ = ["BACKENDS", "ClauseTable", "SearchBackend", "Where"]
+
+BACKENDS = ("local", "milvus")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A restriction of a query to clauses of these documents, regions, kinds and positions; an empty field restricts nothing."""
+
+    docs: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    positions: tuple[int, ...] | None = None
+
+
+class ClauseTable:
+    """Per-position arrays of a clause list (document, region, kind), so a restriction costs a vector operation, not a loop."""
+
+    def __init__(self, clauses: Sequence[Clause]):
+        self.size = len(clauses)
+        self.region_code = {name: i for i, name in enumerate(sorted({c.region for c in clauses if c.region}))}
+        self.region_of = np.array([self.region_code.get(c.region or "", -1) for c in clauses], dtype=np.int32)
+        self.doc_code = {name: i for i, name in enumerate(sorted({c.doc_id for c in clauses}))}
+        self.doc_of = np.array([self.doc_code[c.doc_id] for c in clauses], dtype=np.int32)
+        self.kind_code = {name: i for i, name in enumerate(sorted({c.kind for c in clauses}))}
+        self.kind_of = np.array([self.kind_code[c.kind] for c in clauses], dtype=np.int32)
+
+    @staticmethod
+    def _isin(of: np.ndarray, codes: Mapping[str, int], names: Sequence[str]) -> np.ndarray:
+        return np.isin(of, [codes.get(name, -2) for name in names])
+
+    def mask(self, where: Where) -> np.ndarray:
+        """True at the positions the restriction admits."""
+        allowed = np.ones(self.size, dtype=bool)
+        if where.docs:
+            allowed &= self._isin(self.doc_of, self.doc_code, where.docs)
+        if where.regions:
+            allowed &= self._isin(self.region_of, self.region_code, where.regions)
+        if where.kinds:
+            allowed &= self._isin(self.kind_of, self.kind_code, where.kinds)
+        if where.positions is not None:
+            chosen = np.zeros(self.size, dtype=bool)
+            chosen[np.asarray(where.positions, dtype=np.int64)] = True
+            allowed &= chosen
+        return allowed
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """What the Retriever and the answer layer need of a stored index, whatever holds it."""
+
+    name: str  # "local" or "milvus"
+    path: Path  # the index folder, or the Milvus alias it serves
+    manifest: dict[str, Any]
+    clauses: list[Clause]  # in document order: a clause's position is its index here
+    regions: list[Region]
+    documents: dict[str, Document]
+    tokenizer: Tokenizer
+    gazetteer: Gazetteer
+    calibration: dict[str, Any]
+    other_places: list[str]
+
+    def dense(self, vector: np.ndarray, k: int, where: Where | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and cosines of the k clauses closest to a unit vector, best first."""
+        ...
+
+    def best_span(self, vector: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The cosine of each position's closest sub-clause to the vector; NaN for a clause without sub-clause vectors."""
+        ...
+
+    def span_vectors(self, position: int) -> np.ndarray:
+        """The vectors of one clause's sub-clauses, in the order of ``clause.spans``."""
+        ...
+
+    def nearest_span(self, vector: np.ndarray) -> tuple[int, int] | None:
+        """(position, sub-clause number) of the sub-clause closest to the vector in the whole index."""
+        ...
+
+    def lexical(self, tokens: Sequence[str], k: int, wheres: Sequence[Where | None] = (None,)) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 over our tokens: the union of the k best clauses with a positive score within each restriction (None: all)."""
+        ...
+
+    def document_frequencies(self) -> Mapping[str, int]:
+        """In how many clauses each indexed token occurs."""
+        ...
