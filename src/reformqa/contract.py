@@ -7,6 +7,9 @@ document-level text), clause_id, section, breadcrumb (document › section ›
 item, never part of the quote), text (the whole clause, verbatim), quote
 (the quoted span, verbatim), start/end (the quote's offsets in the source
 file: source[start:end] == quote), clause_start/clause_end, score, signals.
+matched_terms: for an English question, the Chinese terms of the documents it
+was matched through, [{"en": "lump-sum funding", "zh": "经费包干制"}, …];
+[] for a Chinese question.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "regions_asked": list(answer.regions_asked),
         "confidence": round(answer.confidence, 4),
         "features": {k: round(v, 4) for k, v in answer.features.items() if k != "bias"},
+        "matched_terms": [{"en": en, "zh": zh} for en, zh in answer.matched_terms],
         "citations": [
             {
                 "rank": c.rank,

@@ -19,17 +19,21 @@ from typing import Any
 from .answer import (
     DEFAULT_CALIBRATION,
     DEFAULT_MIN_MATCH,
+    Bridge,
     Comparison,
     ComparisonRow,
     Example,
     Lexicon,
+    Query,
     analyse,
+    build_bridge,
     check_question,
+    chinese_topic,
     compare,
     compose,
     fit_calibration,
     fit_min_match,
-    pivot_terms,
+    open_bridge,
     search_request,
 )
 from .corpus import SEED_SUFFIXES, load_corpus, read_document, seeds_hash
@@ -67,6 +71,7 @@ class Project:
         self._embedder = embedder
         self._retriever: Retriever | None = None
         self._lexicon: Lexicon | None = None
+        self._bridge: Bridge | None = None
         self._opened: tuple[int, int] | None = None
         self._reload_lock = threading.Lock()
 
@@ -105,7 +110,9 @@ class Project:
             work.chmod(0o755)
             try:
                 manifest = write_index(work, corpus, self.embedder, progress=progress, previous=previous)
-                calibration = self._calibrate(work)
+                bridge = build_bridge(read_index(work))
+                bridge.save(work)
+                calibration = self._calibrate(work, bridge)
                 (work / "calibration.json").write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
                 replace_folder(work, target)
             except BaseException:
@@ -114,7 +121,7 @@ class Project:
         self._retriever = None
         return BuildReport(target, True, manifest, calibration, corpus.skipped)
 
-    def _calibrate(self, folder: Path) -> dict[str, Any]:
+    def _calibrate(self, folder: Path, bridge: Bridge) -> dict[str, Any]:
         from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
 
         files = question_files(self.settings.home / QUESTION_SET.parent)
@@ -129,12 +136,10 @@ class Project:
             for q in load_questions(path, split="dev")
             if answerable_here(q, present)
         ]
-        calibration = fit_calibration(retriever, Lexicon(retriever.idf, retriever.max_idf), examples)
+        calibration = fit_calibration(retriever, Lexicon(retriever.idf, retriever.max_idf), examples, bridge=bridge)
         topics = load_topics(self.settings.home / COMPARE_TOPICS, split="dev") if (self.settings.home / COMPARE_TOPICS).exists() else []
         stored = retriever.stored
-        calibration["compare_min_match"] = fit_min_match(
-            retriever, [(analyse(t.topic, stored.gazetteer, stored.tokenizer, stored.other_places), set(t.mentioned)) for t in topics]
-        )
+        calibration["compare_min_match"] = fit_min_match(retriever, [(self._topic(stored, t.topic, bridge)[0], set(t.mentioned)) for t in topics])
         calibration["fitted_on"]["compare_topics"] = len(topics)
         return calibration
 
@@ -162,7 +167,8 @@ class Project:
 
     def _open(self, stored: StoredIndex, signature: tuple[int, int] | None) -> None:
         retriever = Retriever(stored, self.embedder)
-        self._retriever, self._lexicon, self._opened = retriever, Lexicon(retriever.idf, retriever.max_idf), signature
+        bridge = open_bridge(stored)
+        self._retriever, self._lexicon, self._bridge, self._opened = retriever, Lexicon(retriever.idf, retriever.max_idf), bridge, signature
 
     def lexicon(self) -> Lexicon:
         """Word weights of the opened index, for the answer layer's signals."""
@@ -195,23 +201,34 @@ class Project:
         assert self._retriever is not None
         return self._retriever
 
+    @staticmethod
+    def _topic(stored: StoredIndex, text: str, bridge: Bridge | None) -> tuple[Query, float]:
+        """A comparison topic in the documents' words, and how much of it they hold (1.0 for a Chinese topic).
+
+        An English word with no counterpart weighs as a two-character Chinese word would: "carbon trading"
+        is half in the documents (交易), "licensing inventions to small and micro firms" mostly.
+        """
+        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
+        if not query.bridged:
+            return query, 1.0
+        known = sum(len(zh) for zh in dict.fromkeys(zh for _, zh in query.matched_terms))
+        return chinese_topic(query, stored.gazetteer, stored.tokenizer, stored.other_places), known / (known + 2 * len(query.unmatched))
+
     def compare(self, topic: str) -> Comparison:
         """What each region says about a topic: one row a region, in document order."""
         text = check_question(topic, MAX_QUESTION_CHARS)
         retriever = self.retriever()
         stored = retriever.stored
-        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
+        query, known = self._topic(stored, text, self._bridge)
         min_match = {**DEFAULT_CALIBRATION, **stored.calibration}.get("compare_min_match", DEFAULT_MIN_MATCH)
-        if not query.latin:
-            return compare(retriever, query, min_match=min_match)
-        # An English topic shares no characters with the text: compare through the
-        # document's own words for it, and say which words those were.
-        # Fewer than two real words ("football", "<b>x</b>") name no topic to pivot on.
-        if sum(1 for w in query.words if len(w) >= 3 and w.isalpha()) < 2:
+        if query.latin:  # English with no word the documents have ("football", "<b>x</b>"): no pilot mentions it
             return Comparison(text, tuple(ComparisonRow(r.name, False, None, 0.0, 0.0) for r in stored.regions))
-        pivot = pivot_terms(retriever, self.lexicon(), query)
-        table = compare(retriever, analyse(pivot, stored.gazetteer, stored.tokenizer, stored.other_places), min_match=min_match)
-        return replace(table, topic=text, pivot=pivot)
+        if not query.bridged:
+            return compare(retriever, query, min_match=min_match)
+        # An English topic is compared in the documents' own words, which the table names; a topic
+        # whose words are only partly in the documents matches only as far as they go.
+        table = compare(retriever, query, min_match=min_match / known)
+        return replace(table, topic=text, pivot="、".join(dict.fromkeys(zh for _, zh in query.matched_terms)), matched_terms=query.matched_terms)
 
     def find_documents(self, name: str) -> tuple[str, ...]:
         """Document ids a filter names: an id, a file name, or part of a title or document number."""
@@ -267,7 +284,7 @@ class Project:
                 names = "、".join(r.name for r in stored.regions)
                 raise InvalidQuestion(f"unknown region {region!r}; the pilots are: {names}")
         docs = self.find_documents(doc) if doc else ()
-        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
+        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=self._bridge)
         hits = retriever.search(search_request(query, mode), mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
         calibration = stored.calibration or DEFAULT_CALIBRATION
         return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration)

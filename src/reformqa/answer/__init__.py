@@ -2,6 +2,7 @@
 
 from .abstain import DEFAULT_CALIBRATION, FEATURES, confidence, features
 from .answer_types import ANSWER_TYPES, STRICT_TYPES, type_matches
+from .bridge import Bridge, Bridged, build_bridge, open_bridge
 from .calibrate import Example, fit_calibration
 from .compare import (
     DEFAULT_MIN_MATCH,
@@ -9,7 +10,6 @@ from .compare import (
     ComparisonRow,
     compare,
     fit_min_match,
-    pivot_terms,
     term_match,
     to_csv,
     to_json,
@@ -19,12 +19,14 @@ from .compare import (
 from .compose import NEAREST, NOT_FOUND, compose
 from .followup import REGION, TOPIC, Carry, follow_up
 from .lists import POLICY_VERBS, list_regions
-from .question import Query, analyse, check_question, search_request
+from .question import Query, analyse, check_question, chinese_topic, search_request
 from .quote import choose_quote
 from .signals import Lexicon
 
 __all__ = [
     "ANSWER_TYPES",
+    "Bridge",
+    "Bridged",
     "DEFAULT_CALIBRATION",
     "DEFAULT_MIN_MATCH",
     "FEATURES",
@@ -41,7 +43,9 @@ __all__ = [
     "Lexicon",
     "Query",
     "analyse",
+    "build_bridge",
     "check_question",
+    "chinese_topic",
     "choose_quote",
     "compare",
     "compose",
@@ -51,7 +55,7 @@ __all__ = [
     "fit_min_match",
     "follow_up",
     "list_regions",
-    "pivot_terms",
+    "open_bridge",
     "search_request",
     "term_match",
     "to_csv",

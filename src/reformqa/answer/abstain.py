@@ -23,7 +23,7 @@ __all__ = ["FEATURES", "DEFAULT_CALIBRATION", "features", "confidence", "vetoed"
 
 # Lexical coverage only means something for Chinese questions, dense scores run
 # lower for English ones: each gets its own weight per language.
-FEATURES = ("dense_top", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "type_miss", "type_hit", "scope_hit", "unknown_words", "bias")
+FEATURES = ("dense_top", "coverage_zh", "dense_en", "agree", "latin", "other_place", "region_named", "type_miss", "type_hit", "scope_hit", "unknown_words", "unknown_en", "bias")
 # Used only until an index is calibrated: answer unless nothing matches at all.
 DEFAULT_CALIBRATION: dict[str, Any] = {
     "weights": [0.0] * (len(FEATURES) - 1) + [1.0],
@@ -44,18 +44,21 @@ def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequenc
     agree = float(top.signals["bm25"] > 0 and any(h.clause is top.clause for h in by_dense) and any(h.clause is top.clause for h in by_bm25))
     cov = lexicon.coverage(query.words, retriever.clause_norm(top.clause))
     type_miss = float(not type_matches(query.answer_type, top.clause.text))
+    # An English question keeps its own dense weight when the bridge gave it words (query.latin is then False).
+    english = query.latin or bool(query.matched_terms)
     return [
         top.signals["dense"],
         0.0 if query.latin else cov,
-        top.signals["dense"] if query.latin else 0.0,
+        top.signals["dense"] if english else 0.0,
         agree,
-        float(query.latin),
+        float(english),
         float(bool(query.other_places) and not query.regions),
         float(bool(query.regions)),
         type_miss,
         float(query.answer_type not in (None, "number") and type_matches(query.answer_type, top.clause.text)),
         float(query.scope and bool(query.regions) and top.clause.kind == "scope"),
-        lexicon.unknown_share(query.words),
+        0.0 if english else lexicon.unknown_share(query.words),
+        lexicon.unknown_share(query.words) if english else 0.0,  # an English word the bridge found nowhere says more
         1.0,
     ]
 

@@ -17,6 +17,7 @@ import numpy as np
 from ..records import Hit
 from ..search import Retriever
 from .abstain import DEFAULT_CALIBRATION, FEATURES, features
+from .bridge import Bridge
 from .lists import list_regions
 from .question import Query, analyse, search_request
 from .signals import Lexicon
@@ -89,12 +90,12 @@ def _list_params(retriever: Retriever, lexicon: Lexicon, samples: list[tuple[Que
     return chosen
 
 
-def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[Example]) -> dict[str, Any]:
-    """Fit abstention and list thresholds on the given (dev) questions."""
+def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[Example], bridge: Bridge | None = None) -> dict[str, Any]:
+    """Fit abstention and list thresholds on the given (dev) questions (English ones through the bridge, as asked)."""
     stored = retriever.stored
     rows, labels, list_samples = [], [], []
     for example in examples:
-        query = analyse(example.question, stored.gazetteer, stored.tokenizer, stored.other_places)
+        query = analyse(example.question, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
         hits = retriever.search(search_request(query, "full"), mode="full", k=_SEARCH_K)
         rows.append(features(retriever, lexicon, query, hits))
         labels.append(1.0 if example.answerable else 0.0)

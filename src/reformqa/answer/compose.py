@@ -13,9 +13,8 @@ from typing import Any
 from ..records import Answer, Citation, Hit
 from ..search import Retriever
 from .abstain import FEATURES, confidence, features, vetoed
-from .compare import pivot_terms
 from .lists import list_regions
-from .question import Query, analyse, search_request
+from .question import Query, chinese_topic
 from .quote import choose_quote
 from .signals import Lexicon
 
@@ -41,16 +40,11 @@ def compose(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions))
     answerable = bool(hits) and p >= calibration["threshold"] and not vetoed(query, hits[:k])
     shown = list(hits[:k])
-    via = ""
     if answerable and list_question:
-        topic, pool = query, [h for h in hits if not query.regions or h.clause.region in query.regions]
-        if query.latin:
-            # English shares no words with the text: list through the document's own
-            # words for the topic (those of its closest sub-clause), and say which.
-            stored = retriever.stored
-            via = pivot_terms(retriever, lexicon, query)
-            topic = analyse(via, stored.gazetteer, stored.tokenizer, stored.other_places)
-            pool = retriever.search(search_request(topic, "full"), mode="full", k=len(hits) or 30)
+        stored = retriever.stored
+        # An English topic is listed in the documents' own words, which the answer names (matched_terms).
+        topic = chinese_topic(query, stored.gazetteer, stored.tokenizer, stored.other_places)
+        pool = [h for h in hits if not query.regions or h.clause.region in query.regions]
         listed = list_regions(retriever, lexicon, topic, pool, calibration)
         if listed:
             shown = listed
@@ -67,6 +61,7 @@ def compose(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence
         regions_asked=query.regions,
         list_question=list_question and answerable,
         confidence=p,
-        message=(f"按文件用语“{via}”匹配。" if via and list_question and answerable else "") if answerable else NOT_FOUND + _outside(query) + NEAREST,
+        message="" if answerable else NOT_FOUND + _outside(query) + NEAREST,
         features=dict(zip(FEATURES, values)),
+        matched_terms=query.matched_terms,
     )

@@ -32,6 +32,8 @@ class GoldQuestion:
     spans_by_region: dict[str, tuple[str, ...]] = field(default_factory=dict)
     docs: tuple[str, ...] = ()  # the documents (doc ids = file stems) the answer lies in; () for any
     article: str = ""  # 第十二条: the article the top citation must carry, for questions that ask by article
+    lang: str = ""  # "en" or "zh"; "" reads it from the question (language_of)
+    twin: str = ""  # the id of the same question in the other language
 
     @property
     def is_list(self) -> bool:
@@ -68,6 +70,8 @@ def _question(row: dict) -> GoldQuestion:
         spans_by_region={k: tuple(v) for k, v in row.get("spans_by_region", {}).items()},
         docs=tuple(row.get("docs", [])),
         article=row.get("article", ""),
+        lang=row.get("lang", ""),
+        twin=row.get("twin", ""),
     )
 
 
@@ -94,8 +98,11 @@ class GoldTopic:
     topic: str
     split: str
     mentioned: dict[str, tuple[str, ...]]
+    lang: str = ""
+    twin: str = ""  # for an English topic, the id of its Chinese twin
 
 
 def load_topics(path: Path, split: str | None = None) -> list[GoldTopic]:
     """Read eval/compare_topics.jsonl, optionally one split of it."""
-    return _records(path, "topic", lambda row: GoldTopic(row["id"], row["topic"], row["split"], {k: tuple(v) for k, v in row["mentioned"].items()}), split)
+    return _records(path, "topic", lambda row: GoldTopic(row["id"], row["topic"], row["split"], {k: tuple(v) for k, v in row["mentioned"].items()},
+                                                            row.get("lang", ""), row.get("twin", "")), split)

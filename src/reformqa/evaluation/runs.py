@@ -17,6 +17,7 @@ from ..contract import answer_to_json
 from ..errors import ReformqaError
 from ..records import Answer
 from ..search import MODES, Retriever
+from .languages import by_language, language_of, twin_pairs
 from .metrics import EVAL_K, MAX_P, Observed, Relevant, Scores, failures, relevant_clauses, score_questions, summarize, threshold_sweep
 from .questions import KINDS, GoldQuestion, answerable_here
 from .significance import compare_modes
@@ -42,7 +43,7 @@ def _question_record(gold: GoldQuestion, relevant: dict[str, str | None]) -> dic
     return {
         "id": gold.qid, "question": gold.question, "kind": gold.kind, "split": gold.split, "answerable": gold.answerable,
         "regions": list(gold.regions), "spans": list(gold.spans), "spans_by_region": {k: list(v) for k, v in gold.spans_by_region.items()},
-        "relevant": sorted(relevant), "modes": {},
+        "relevant": sorted(relevant), "lang": language_of(gold), "twin": gold.twin, "modes": {},
     }
 
 
@@ -127,6 +128,8 @@ def assemble_run(golds: Sequence[GoldQuestion], relevant: Relevant, observed: di
         "summary": {mode: summarize(golds, observed[mode], scores[mode]) for mode in modes},
         "by_kind": {mode: {k: summarize([g for g in golds if g.kind == k], observed[mode], scores[mode]) for k in kinds} for mode in modes},
         "by_region": {mode: _by_region(golds, relevant, observed[mode], scores[mode], index.get("regions", ())) for mode in modes},
+        "by_language": {mode: by_language(golds, observed[mode], scores[mode]) for mode in modes},
+        "twins": {mode: twin_pairs(golds, scores[mode]) for mode in modes},
         "comparisons": compare_modes(golds, relevant, observed, scores),
         "threshold_sweep": threshold_sweep(golds, observed["full"], scores["full"], threshold) if "full" in modes else None,
         "questions": questions,

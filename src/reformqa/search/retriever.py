@@ -45,6 +45,7 @@ class SearchRequest:
     scope: bool = False  # with regions: their scope sentences rank above their measures
     boost: Callable[[str], bool] | None = None  # in mode full, clauses whose text this accepts gain boost_weight
     boost_weight: float = 0.0
+    dense_weight: float | None = None  # the weighted fusion's alpha for this request; None: the index's
 
 
 class Retriever:
@@ -184,7 +185,8 @@ class Retriever:
         candidates = np.flatnonzero(allowed & (~np.isnan(dense) | (lexical > 0)))
         if len(candidates) == 0:
             candidates = np.flatnonzero(allowed & ~np.isnan(dense)) if mode != "bm25" else np.flatnonzero(allowed)
-        fused, dense_norm, lexical_norm = fuse(dense, lexical, candidates, mode=mode, lexical_signal=request.lexical, fusion=self.fusion)
+        fusion = self.fusion if request.dense_weight is None else {**self.fusion, "alpha": request.dense_weight}
+        fused, dense_norm, lexical_norm = fuse(dense, lexical, candidates, mode=mode, lexical_signal=request.lexical, fusion=fusion)
         boost = np.zeros(n, dtype=np.float32)
         if mode == "full" and named is not None:
             inside = candidates[named[candidates]]

@@ -12,6 +12,7 @@ index/<embedder>/ holds plain, named files a person can inspect:
     spans.npy         sub-clause vectors, in clause order, for choosing quotes
     bm25/             bm25s's own files over our tokens
     calibration.json  abstention and list thresholds fitted on the question set
+    bridge.json       English words -> the Chinese terms of these clauses (written and read by answer/bridge.py)
 
 build.py writes them; this module reads and validates them.
 """
@@ -32,7 +33,8 @@ from .tokenize import Tokenizer
 
 __all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "read_index"]
 
-FORMAT_VERSION = 2
+# 3: bridge.json beside the index, and an abstention model with per-language unknown-word weights.
+FORMAT_VERSION = 3
 REQUIRED_FILES = ("manifest.json", "documents.jsonl", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
 # bench/: with nlist = 4*sqrt(N), 256 probes kept recall@10 >= 0.95 at 100k and 1M clauses.
 IVF_NPROBE = 256
