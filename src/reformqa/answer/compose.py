@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..records import Answer, Citation, Hit
 from ..search import Retriever
 from .abstain import FEATURES, confidence, features, vetoed
@@ -35,6 +37,9 @@ def _outside(query: Query) -> str:
 def compose(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], *, k: int, calibration: Mapping[str, Any]) -> Answer:
     """Turn ranked hits into an answer: quotes with citations, or say nothing matched."""
     qvec = retriever.embed(query.normalized)
+    if query.bridged:  # an English question chooses its quote by its meaning and by the documents' words it was matched through
+        qvec = qvec + retriever.embed(query.bridged)
+        qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
     values = features(retriever, lexicon, query, hits)
     p = confidence(calibration, values)
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions))

@@ -25,7 +25,7 @@ STOPWORDS = frozenset(
     this that these those there here then thus also too very much many more most less least few lot lots
     what which who whom whose when where why how whatever whichever
     not no yes only just even still already ever never again
-    say says said tell tells told mention mentions mentioned stipulate stipulates
+    say says said tell tells told mention mentions mentioned stipulate stipulates talk talks talking
     policy policies document documents text texts provision provisions rule rules regarding concerning according
     specific specifically particular particularly detail details information content contents related relevant
     kind kinds type types sort thing things way ways anything something nothing everything anyone someone
