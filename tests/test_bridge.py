@@ -52,7 +52,8 @@ def test_figures_are_written_as_the_documents_write_them():
 def test_dictionary_keeps_only_the_documents_terms_and_the_phrase_file_comes_first():
     held = {"经费": 3, "资金": 5, "包干制": 2, "经纪人": 1, "首席科学家负责制": 1}
     phrases = [("lump sum", ["包干制", "包干"]), ("chief scientist system", ["首席科学家负责制"]), ("fund", ["资金"])]
-    entries, places = build_entries(lambda term: held.get(term, 0), phrases, outside=["海淀区"])
+    found = build_entries(lambda term: held.get(term, 0), phrases, outside=["海淀区"])
+    entries, places = found.terms, found.places
     assert entries["lump sum"] == ["包干制"]  # 包干 is not in the documents
     assert entries["chief scientist system"] == ["首席科学家负责制"]
     assert entries["fund"] == ["资金"]  # the phrase file overrides the dictionary's 基金 for its keys
@@ -107,6 +108,12 @@ def test_english_place_names_resolve_through_the_gazetteer(project: Project, tex
     query = _query(project, text)
     assert set(query.regions) == regions
     assert not any(term in word for word in query.words for term in ("合肥", "成都", "重庆", "深圳", "无锡"))  # place names are not topic words
+
+
+def test_a_phrase_the_documents_never_use_is_not_pieced_together_from_its_words(project: Project):
+    query = _query(project, "Do foreign researchers in Hefei need a work permit?")
+    assert {"work", "permit"} <= set(query.unmatched)  # 工作许可证, not 工作 + 许可
+    assert ("intellectual property", "知识产权") in _query(project, "intellectual property pledges").matched_terms  # the head of its gloss
 
 
 def test_an_english_district_outside_the_pilots_is_noticed(project: Project):

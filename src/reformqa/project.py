@@ -167,7 +167,7 @@ class Project:
 
     def _open(self, stored: StoredIndex, signature: tuple[int, int] | None) -> None:
         retriever = Retriever(stored, self.embedder)
-        bridge = open_bridge(stored)
+        bridge = open_bridge(stored, lambda row: retriever.clause_norm(stored.clauses[row]))
         self._retriever, self._lexicon, self._bridge, self._opened = retriever, Lexicon(retriever.idf, retriever.max_idf), bridge, signature
 
     def lexicon(self) -> Lexicon:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..normalize import normalize
 from ..search import StoredIndex
-from .dictionary import bridge_source, build_entries, key_of
+from .dictionary import Entries, bridge_source, build_entries, key_of
 from .english import english_words, numbers_to_chinese, variants
 
 __all__ = ["BRIDGE_FILE", "BRIDGE_FORMAT", "Bridge", "Bridged", "Postings", "build_bridge", "open_bridge"]
@@ -106,15 +106,23 @@ class Bridged:
 class Bridge:
     """Translate English questions into the Chinese terms of one index."""
 
-    def __init__(self, entries: dict[str, list[str]], postings: Postings | None = None, places: dict[str, str] | None = None):
-        self.entries = entries
+    def __init__(self, entries: Entries, postings: Postings | None = None):
+        self.entries = entries.terms
+        self.places = entries.places
+        self.absent = entries.absent
         self.postings = postings
-        self.places = places or {}
+        # The head of a longer key reaches that key's terms: "intellectual property" -> 知识产权, from
+        # "intellectual property rights" (the shortest such key wins).
+        self._heads: dict[str, list[str]] = {}
+        for key in sorted(self.entries, key=lambda k: (len(k.split()), k)):
+            words = key.split()
+            for n in range(2, len(words)):
+                self._heads.setdefault(" ".join(words[:n]), self.entries[key])
 
     def _candidates(self, key: str) -> list[str]:
         found = self.entries.get(key)
         if found or " " in key:
-            return found or []
+            return found or self._heads.get(key, [])
         for other in variants(key):  # innovative -> innovat(e), ownership -> own
             if found := self.entries.get(other):
                 return found
@@ -163,8 +171,10 @@ class Bridge:
                     units.append((span[0].start, span[-1].end, text[span[0].start : span[-1].end], terms))
                     i += n
                     break
-                if (place := self.places.get(key_of(span))) is not None:  # a place no pilot covers: a word no clause holds
-                    outside.append(place)
+                if (place := self.places.get(key_of(span))) is not None or key_of(span) in self.absent:
+                    # A place no pilot covers, or a phrase whose own term the documents never use ("industrial
+                    # land" is 工业用地, not 产业 + 落地): words no clause holds.
+                    outside += [place] if place else []
                     unmatched += [(w.start, w.surface) for w in span]
                     i += n
                     break
@@ -184,7 +194,8 @@ class Bridge:
     def save(self, folder: Path) -> None:
         """Write bridge.json into an index folder: one English key a line, with its Chinese terms."""
         lines = ",\n".join(f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(self.entries.items()))
-        head = json.dumps({"format_version": BRIDGE_FORMAT, "source": bridge_source(), "places": self.places}, ensure_ascii=False)[:-1]
+        head = json.dumps({"format_version": BRIDGE_FORMAT, "source": bridge_source(), "places": self.places, "absent": sorted(self.absent)},
+                          ensure_ascii=False)[:-1]
         (folder / BRIDGE_FILE).write_text(f'{head}, "entries": {{\n{lines}\n}}}}\n', encoding="utf-8")
 
     @classmethod
@@ -196,20 +207,19 @@ class Bridge:
             return None
         if not isinstance(data, dict) or data.get("format_version") != BRIDGE_FORMAT or data.get("source") != bridge_source():
             return None
-        if not isinstance(data.get("entries"), dict) or not isinstance(data.get("places"), dict):
+        if not isinstance(data.get("entries"), dict) or not isinstance(data.get("places"), dict) or not isinstance(data.get("absent"), list):
             return None
-        entries = {str(k): [str(t) for t in v] for k, v in data["entries"].items()}
-        return cls(entries, postings, {str(k): str(v) for k, v in data["places"].items()})
+        terms = {str(k): [str(t) for t in v] for k, v in data["entries"].items()}
+        return cls(Entries(terms, {str(k): str(v) for k, v in data["places"].items()}, frozenset(map(str, data["absent"]))), postings)
 
 
-def _postings(stored: StoredIndex) -> Postings:
+def _postings(stored: StoredIndex, text_of: Callable[[int], str] | None = None) -> Postings:
     scores = stored.bm25.scores
-    return Postings(stored.bm25.vocab_dict, scores["indices"], scores["indptr"], lambda position: normalize(stored.clauses[position].text))
+    return Postings(stored.bm25.vocab_dict, scores["indices"], scores["indptr"], text_of or (lambda position: normalize(stored.clauses[position].text)))
 
 
 def _build(stored: StoredIndex, postings: Postings) -> Bridge:
-    entries, places = build_entries(lambda term: len(postings.of(term)), outside=(p for p in stored.other_places if not p.isascii()))
-    return Bridge(entries, postings, places)
+    return Bridge(build_entries(lambda term: len(postings.of(term)), outside=(p for p in stored.other_places if not p.isascii())), postings)
 
 
 def build_bridge(stored: StoredIndex) -> Bridge:
@@ -217,7 +227,10 @@ def build_bridge(stored: StoredIndex) -> Bridge:
     return _build(stored, _postings(stored))
 
 
-def open_bridge(stored: StoredIndex) -> Bridge:
-    """The bridge stored in an index folder, or one made now when it is missing or out of date."""
-    postings = _postings(stored)
+def open_bridge(stored: StoredIndex, text_of: Callable[[int], str] | None = None) -> Bridge:
+    """The bridge stored in an index folder, or one made now when it is missing or out of date.
+
+    `text_of` gives a clause's matching form by its row (the retriever's cache, so nothing is normalised twice).
+    """
+    postings = _postings(stored, text_of)
     return Bridge.load(stored.path, postings) or _build(stored, postings)

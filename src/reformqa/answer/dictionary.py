@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 from .english import Word, english_words
 
-__all__ = ["PHRASES", "key_of", "bridge_source", "read_phrases", "build_entries"]
+__all__ = ["PHRASES", "Entries", "key_of", "bridge_source", "read_phrases", "build_entries"]
 
 PHRASES = "phrases.tsv"
 _SKIP = re.compile(r"^(?:cl:|see |see also|variant of|old variant|surname |abbr\. for|used in |\(bound form\)|japanese variant|archaic variant)")
@@ -80,11 +81,20 @@ def read_phrases(text: str | None = None) -> list[tuple[str, list[str]]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Entries:
+    """What the dictionary says about one index's documents."""
+
+    terms: dict[str, list[str]]  # English key -> the Chinese terms the documents hold, preferred first
+    places: dict[str, str]  # English key -> the Chinese name of a place no pilot covers (haidian -> 海淀区)
+    absent: frozenset[str]  # phrases whose own terms the documents never use, though each of their words has one
+
+
 def build_entries(
     frequency: Callable[[str], int], phrases: Sequence[tuple[str, list[str]]] | None = None, outside: Iterable[str] = ()
-) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """English key -> the Chinese terms the documents hold (in how many clauses: `frequency`), and English key -> the
-    Chinese name of each place in `outside` (those no pilot covers: Haidian -> 海淀区).
+) -> Entries:
+    """English key -> the Chinese terms the documents hold (in how many clauses: `frequency`), the English names of
+    the places in `outside` (those no pilot covers), and the phrases the documents lack ("industrial land" -> 工业用地).
 
     A key's terms come in order of preference: the phrase file's, as written; then the dictionary's,
     by sense (a headword's first gloss is its main sense), the documents' more frequent word first.
@@ -93,6 +103,7 @@ def build_entries(
 
     ranked: dict[str, dict[str, tuple[int, int, int]]] = {}
     places: dict[str, str] = {}
+    missing: set[str] = set()
     elsewhere = set(outside)
     for order, (key, terms) in enumerate(read_phrases() if phrases is None else phrases):
         for position, term in enumerate(terms):
@@ -108,6 +119,8 @@ def build_entries(
         # One character is a morpheme more than a word: as a substring it matches everywhere.
         clauses = frequency(term) if len(term) >= 2 else 0
         if not clauses:
+            if len(term) >= 2 and not proper:
+                missing.update(key for definition in entry["definitions"] for key in _gloss_keys(definition, False) if " " in key)
             continue
         for sense, definition in enumerate(entry["definitions"]):
             for key in _gloss_keys(definition, proper):
@@ -115,4 +128,8 @@ def build_entries(
     # The phrase file overrides the dictionary for the keys it lists (and the documents hold).
     ranked = {key: {t: r for t, r in terms.items() if r[0] == 0} or terms for key, terms in ranked.items()}
     entries = {key: sorted(terms, key=lambda t: (terms[t], -len(t))) for key, terms in sorted(ranked.items())}
-    return entries, {key: term for key, term in sorted(places.items()) if key not in entries}
+    # Only phrases that word-by-word would reach the documents' terms need saying absent; and not those inside a
+    # phrase the documents have ("intellectual property" of "intellectual property right" -> 知识产权).
+    inside = {" ".join(ws[i:j]) for ws in (k.split() for k in entries) for i in range(len(ws)) for j in range(i + 2, len(ws) + 1)}
+    absent = frozenset(k for k in missing if k not in entries and k not in inside and all(w in entries for w in k.split()))
+    return Entries(entries, {key: term for key, term in sorted(places.items()) if key not in entries}, absent)

@@ -164,7 +164,8 @@ class Retriever:
         n = len(self.stored.clauses)
         if n == 0:
             return []
-        dense = self.dense_scores(self.embed(request.text)) if mode != "bm25" else np.full(n, np.nan, np.float32)
+        vector = self.embed(request.text) if mode != "bm25" else None
+        dense = self.dense_scores(vector) if vector is not None else np.full(n, np.nan, np.float32)
         lexical = self.bm25_scores(request.tokens) if mode != "dense" else np.zeros(n, np.float32)
         named = self._mask(self._region_code, self._region_of, request.regions) if request.regions else None
         if np.count_nonzero(lexical) > CANDIDATES:
@@ -197,6 +198,13 @@ class Retriever:
             boost[[i for i in candidates if accepts(self.stored.clauses[i].text)]] += request.boost_weight
         total = fused + boost
         order = candidates[np.lexsort((candidates, -total[candidates]))][:k]
+        if vector is not None:
+            # A clause found by its words alone, beyond the FAISS candidates, still reports how close it is (its best
+            # sub-clause's cosine): a top hit with no dense score would tell abstention nothing. The ranking stays.
+            for i in order[np.isnan(dense[order])]:
+                rows = self._span_rows(int(i))
+                if len(rows):
+                    dense[i] = float(np.max(self.stored.span_vectors[rows] @ vector))
         return [
             Hit(
                 clause=self.stored.clauses[i],
