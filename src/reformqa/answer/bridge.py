@@ -128,6 +128,21 @@ class Bridge:
                 return found
         return []
 
+    def _absent(self, key: str) -> bool:
+        """A phrase whose own term the documents lack, and whose words' terms they never use together either."""
+        if key not in self.absent:
+            return False
+        if self.postings is None:
+            return True
+        together: frozenset[tuple[int, int]] | None = None
+        for word in key.split():
+            terms = self._candidates(word)[:3]
+            found = frozenset().union(*(self.postings.pieces(t) for t in terms))
+            if not found and any(self.postings.of(t) for t in terms):
+                continue  # a word too common to count: it goes with anything
+            together = found if together is None else together & found
+        return not together
+
     def _choose(self, units: list[tuple[str, list[str]]]) -> list[str]:
         """One term per unit: the one most often in a clause with the other units' terms, else the dictionary's first."""
         postings = self.postings
@@ -166,12 +181,14 @@ class Bridge:
                 span = content[i : i + n]
                 if n > 1 and re.search(r"[,.;:?!()]", text[span[0].end : span[-1].start]):
                     continue  # a phrase does not run over punctuation
+                if i + n < len(content) and text[span[-1].end : content[i + n].start] == "-" and n > 1:
+                    continue  # nor ends inside a hyphenated word: "take part-time jobs" is not "take part" + "time"
                 terms = self._candidates(key_of(span))
                 if terms:
                     units.append((span[0].start, span[-1].end, text[span[0].start : span[-1].end], terms))
                     i += n
                     break
-                if (place := self.places.get(key_of(span))) is not None or key_of(span) in self.absent:
+                if (place := self.places.get(key_of(span))) is not None or self._absent(key_of(span)):
                     # A place no pilot covers, or a phrase whose own term the documents never use ("industrial
                     # land" is 工业用地, not 产业 + 落地): words no clause holds.
                     outside += [place] if place else []
