@@ -170,7 +170,7 @@ class Bridge:
         for a, b in places:  # a place's own Chinese name, when the dictionary knows it (Hefei -> 合肥)
             terms = self._candidates(key_of(english_words(text[a:b])))
             if terms:
-                pieces.append((a, b, text[a:b], terms[0]))
+                pieces.append((a, b, re.sub(r"'s$", "", text[a:b]), terms[0]))
         units: list[tuple[int, int, str, list[str]]] = []
         unmatched: list[tuple[int, str]] = []
         outside: list[str] = []

@@ -41,7 +41,7 @@ _ASKING = re.compile(r"\bhow (?:long|many|much|often|soon|far)\b|\bwhat (?:kinds
 _IRREGULAR = {"spent": "spend", "given": "give", "gave": "give", "made": "make", "taken": "take", "took": "take", "held": "hold",
               "paid": "pay", "kept": "keep", "built": "build", "set": "set", "sold": "sell", "bought": "buy", "led": "lead",
               "won": "win", "chosen": "choose", "grown": "grow", "shown": "show", "drawn": "draw", "met": "meet", "brought": "bring",
-              "women": "woman", "men": "man", "children": "child", "people": "person", "criteria": "criterion", "data": "data"}
+              "used": "use", "using": "use", "uses": "use", "women": "woman", "men": "man", "children": "child", "people": "person", "criteria": "criterion", "data": "data"}
 _BRITISH = {"licence": "license", "licences": "licenses", "centre": "center", "centres": "centers", "programme": "program",
             "programmes": "programs", "favour": "favor", "labour": "labor", "defence": "defense", "catalogue": "catalog"}
 _KEEP = frozenset("news series species means overseas headquarters analysis basis status process access success less business"
@@ -68,7 +68,7 @@ def stem(word: str) -> str:
         w = w[:-3] + "y"
     elif w.endswith("ing") and len(w) >= 6:
         w, stripped = w[:-3], True
-    elif w.endswith("ed") and not w.endswith("eed") and (len(w) >= 5 or w == "used"):
+    elif w.endswith("ed") and not w.endswith("eed") and len(w) >= 5:
         w, stripped = w[:-2], True
     if stripped and len(w) > 3 and w[-1] == w[-2] and w[-1] not in _VOWELS and w[-1] not in "lsz":
         w = w[:-1]  # transferred -> transfer, planning -> plan
