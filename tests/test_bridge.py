@@ -132,13 +132,20 @@ def test_the_json_contract_names_the_terms_an_english_question_was_matched_throu
 @pytest.mark.parametrize(
     ("english", "chinese"),
     [("Which pilots run a chief scientist system?", "哪些试点实行首席科学家负责制？"),
-     ("Which pilots allow lump-sum research funding?", "哪些试点允许科研经费包干制？"),
+     ("Which pilots allow lump-sum research funding?", "哪些试点允许经费包干制？"),
      ("Which pilots mention IP pledge financing?", "哪些试点提到了知识产权质押融资？")],
 )
 def test_an_english_list_names_the_pilots_its_chinese_twin_names(project: Project, english: str, chinese: str):
     listed = {c.hit.clause.region for c in project.ask(english).citations}
     twin = project.ask(chinese)
     assert twin.list_question and listed == {c.hit.clause.region for c in twin.citations}
+
+
+def test_lump_sum_funding_lists_the_pilots_of_the_chinese_topic(project: Project):
+    pilots = set(project.compare("经费包干制").mentioned)
+    assert len(pilots) == 5
+    assert {c.hit.clause.region for c in project.ask("Which pilots allow lump-sum research funding?").citations} == pilots
+    assert set(project.compare("lump-sum funding").mentioned) == pilots
 
 
 @pytest.mark.parametrize(
