@@ -216,7 +216,8 @@ def build(args: dict[str, Any]) -> dict[str, Any]:
     embedder.embed = counted
     project_module.load_corpus = probe.wrap("read + chunk seeds", project_module.load_corpus)
     project_module.write_index = probe.wrap("FAISS + BM25 + files", project_module.write_index)
-    project._calibrate = probe.wrap("calibrate (fit)", project._calibrate)
+    project_module.build_bridge = probe.wrap("English bridge", project_module.build_bridge)
+    project_module.calibrate_index = probe.wrap("calibrate (fit)", project_module.calibrate_index)
     runs = []
     for _ in range(args["reps"]):
         counts["passages"] = 0

@@ -43,7 +43,8 @@ def test_quotes_are_verbatim(project, repo):
 
 def test_json_contract(project):
     data = to_json(project.compare("企业创新积分制"))
-    assert set(data) == {"topic", "pivot", "coverage", "rows"}
+    assert set(data) == {"topic", "pivot", "matched_terms", "coverage", "rows"}
+    assert data["matched_terms"] == []  # a Chinese topic is matched as written
     assert len(data["rows"]) == 10
     assert set(data["rows"][0]) == {"region", "mentioned", "quote", "citation", "score"}
     assert {r["region"] for r in data["rows"] if r["mentioned"]} == {"粤港澳大湾区内地九市", "成都市"}
@@ -74,11 +75,12 @@ def test_verdicts_against_gold_topics(project, repo, split):
 
 
 def test_english_topic_is_compared_through_the_documents_own_words(project):
-    """English topics go through the words of their closest sub-clause, and the table says which."""
+    """English topics go through the bridge to the documents' terms, and the table says which."""
     table = project.compare("chief scientist system")
-    assert table.pivot and table.pivot in table.coverage
-    assert "首席" in table.pivot and "负责制" in table.pivot
-    assert {"合肥都市圈", "粤港澳大湾区内地九市", "重庆市"} <= set(table.mentioned)
+    assert table.pivot == "首席科学家负责制" and table.pivot in table.coverage
+    assert table.matched_terms == (("chief scientist system", "首席科学家负责制"),)
+    assert set(table.mentioned) == set(project.compare("首席科学家负责制").mentioned)
+    assert to_json(table)["matched_terms"] == [{"en": "chief scientist system", "zh": "首席科学家负责制"}]
 
 
 def test_cli_compare_writes_csv_and_markdown(repo, tmp_path):

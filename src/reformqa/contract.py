@@ -11,6 +11,9 @@ doc_short_title (促进科技成果转化法; empty when the document has none),
 (第十二条; empty outside articles), place (where the clause sits as people cite
 it: 第十二条第三款第（三）项, 二、（三）), cited_as (the citation as people say it:
 《北京市促进科技成果转化条例》第十二条第三款第（三）项).
+matched_terms: for an English question, the Chinese terms of the documents it
+was matched through, [{"en": "lump-sum funding", "zh": "经费包干制"}, …];
+[] for a Chinese question.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "regions_asked": list(answer.regions_asked),
         "confidence": round(answer.confidence, 4),
         "features": {k: round(v, 4) for k, v in answer.features.items() if k != "bias"},
+        "matched_terms": [{"en": en, "zh": zh} for en, zh in answer.matched_terms],
         "citations": [
             {
                 "rank": c.rank,

@@ -20,19 +20,19 @@ from typing import Any
 from .answer import (
     DEFAULT_CALIBRATION,
     DEFAULT_MIN_MATCH,
+    Bridge,
     Comparison,
-    Example,
     Lexicon,
     analyse,
+    build_bridge,
     check_question,
     compose,
-    fit_calibration,
-    fit_min_match,
-    number_pattern,
-    read_documents,
+    documents_named,
+    open_bridge,
     search_request,
     topic_table,
 )
+from .calibration import calibrate_index
 from .corpus import Corpus, add_files, load_corpus, seeds_hash
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, StorageError
 from .normalize import normalize
@@ -40,6 +40,7 @@ from .records import Answer
 from .search import (
     MODES,
     Embedder,
+    LocalBackend,
     Retriever,
     Searchable,
     StoredIndex,
@@ -53,10 +54,8 @@ from .search import (
 )
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
 
-__all__ = ["BuildReport", "Project", "QUESTION_SET"]
+__all__ = ["BuildReport", "Project"]
 
-QUESTION_SET = Path("eval") / "questions.jsonl"
-COMPARE_TOPICS = Path("eval") / "compare_topics.jsonl"
 _SEARCH_K = 30
 _POLL_SECONDS = 1.0  # how often a Milvus-backed project asks whether the index it serves was replaced
 Progress = Callable[[int, int], None]
@@ -82,6 +81,7 @@ class Project:
         self._embedder = embedder
         self._retriever: Retriever | None = None
         self._lexicon: Lexicon | None = None
+        self._bridge: Bridge | None = None
         self._opened: object = None
         self._reload_lock = threading.Lock()
         self._milvus_site: Any = None  # search.milvus_build.MilvusSite, made on first use: pymilvus is imported only then
@@ -102,7 +102,9 @@ class Project:
         """Build index/<embedder>/ (or the Milvus index) from seeds/ unless it is already up to date; only new or changed texts are embedded."""
         if self.settings.backend != "local":
             corpus = load_corpus(self.settings.seeds_dir)
-            built, manifest, calibration = self._site().build(corpus, self.embedder, rebuild=rebuild, progress=progress, calibrate=self._calibrate)
+            built, manifest, calibration = self._site().build(
+                corpus, self.embedder, rebuild=rebuild, progress=progress, calibrate=lambda index: calibrate_index(self.settings.home, index, self.embedder)
+            )
             self._retriever = None
             return BuildReport(self._site().location, built, manifest, calibration, corpus.skipped)
         target = self.settings.index_dir
@@ -141,7 +143,10 @@ class Project:
             work.chmod(0o755)
             try:
                 manifest = write_index(work, corpus, self.embedder, progress=progress, previous=previous)
-                calibration = self._calibrate(work)
+                stored = read_index(work)
+                bridge = build_bridge(LocalBackend(stored))
+                bridge.save(work)  # written before the checksums are sealed: the manifest lists it
+                calibration = calibrate_index(self.settings.home, stored, self.embedder, bridge)
                 (work / "calibration.json").write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
                 manifest = seal_index(work)  # calibration.json's checksum joins the others
                 replace_folder(work, target)
@@ -157,31 +162,6 @@ class Project:
 
             self._milvus_site = MilvusSite.for_settings(self.settings)
         return self._milvus_site
-
-    def _calibrate(self, folder: Path | Searchable) -> dict[str, Any]:
-        from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
-
-        # No question set is no reason to answer everything: the model is still fitted on
-        # questions made from the corpus's own clauses and the shipped out-of-domain ones.
-        files = question_files(self.settings.home / QUESTION_SET.parent)
-        retriever = Retriever(read_index(folder) if isinstance(folder, Path) else folder, self.embedder)
-        present = set(retriever.stored.documents)
-        texts = [d.text for d in retriever.stored.documents.values()]
-        # Dev questions of every set whose documents this index holds: the others' answers are not here to find.
-        examples = [
-            Example(q.question, q.answerable, frozenset(q.regions) if q.is_list else None)
-            for path in files
-            for q in load_questions(path, split="dev")
-            if answerable_here(q, present, texts)
-        ]
-        calibration = fit_calibration(retriever, Lexicon(retriever.idf, retriever.max_idf), examples)
-        topics = load_topics(self.settings.home / COMPARE_TOPICS, split="dev") if (self.settings.home / COMPARE_TOPICS).exists() else []
-        stored = retriever.stored
-        calibration["compare_min_match"] = fit_min_match(
-            retriever, [(analyse(t.topic, stored.gazetteer, stored.tokenizer, stored.other_places), set(t.mentioned)) for t in topics]
-        )
-        calibration["fitted_on"]["compare_topics"] = len(topics)
-        return calibration
 
     def _signature(self) -> object:
         if self.settings.backend != "local":  # the collection the alias names and its version row, asked at most once a second
@@ -211,8 +191,10 @@ class Project:
 
     def _open(self, stored: Searchable, signature: object) -> None:
         retriever = Retriever(stored, self.embedder)
+        stored = retriever.stored
+        bridge = open_bridge(stored, lambda row: retriever.clause_norm(stored.clauses[row]))
         lexicon = Lexicon(retriever.idf, retriever.max_idf, stored.calibration.get("synonyms"))
-        self._retriever, self._lexicon, self._opened = retriever, lexicon, signature
+        self._retriever, self._lexicon, self._bridge, self._opened = retriever, lexicon, bridge, signature
 
     def lexicon(self) -> Lexicon:
         """Word weights of the opened index, for the answer layer's signals."""
@@ -270,28 +252,12 @@ class Project:
         stored = retriever.stored
         min_match = {**DEFAULT_CALIBRATION, **stored.calibration}.get("compare_min_match", DEFAULT_MIN_MATCH)
         # The same table the chat's 哪些试点… answers come from (answer.lists).
-        return topic_table(retriever, self.lexicon(), text, min_match=min_match)
+        return topic_table(retriever, self.lexicon(), text, min_match=min_match, bridge=self._bridge)
 
     def find_documents(self, name: str) -> tuple[str, ...]:
-        """Document ids a filter names: an id or file name, a title, a short title (促进科技成果转化法) or a number (国办发〔2021〕26号).
-
-        Part of a title or short title will do, and so will what a question would say (北京条例, 那个科研助理的通知).
-        """
+        """Document ids a filter names: an id or file name, a title, a short title (促进科技成果转化法) or a number (国办发〔2021〕26号)."""
         stored = self.retriever().stored
-        documents = stored.documents.values()
-        name = name.strip()
-        wanted = normalize(name.strip("《》<> "))
-        exact = tuple(d.doc_id for d in documents if name in (d.doc_id, d.path, Path(d.path).name))
-        found = exact or tuple(
-            d.doc_id for d in documents
-            if wanted and (any(wanted in normalize(t) for t in (d.title, d.short_title) if t) or (d.doc_number and number_pattern(d.doc_number).fullmatch(wanted)))
-        )
-        if not found and wanted:
-            found = read_documents(wanted, stored.gazetteer).named
-        if not found:
-            names = "; ".join(f"{d.doc_id} ({d.title})" for d in documents)
-            raise InvalidQuestion(f"no document matches {name!r}; give a title, a short title or a document number. The documents are: {names}")
-        return found
+        return documents_named(name, stored.documents.values(), stored.gazetteer)
 
     def add(self, paths: list[Path], *, progress: Progress | None = None) -> tuple[list[str], BuildReport]:
         """Copy policy documents (files or folders) into seeds/, all or nothing, then index what changed."""
@@ -314,7 +280,7 @@ class Project:
                 names = "、".join(r.name for r in stored.regions)
                 raise InvalidQuestion(f"unknown region {region!r}; the pilots are: {names}")
         docs = self.find_documents(doc) if doc else ()
-        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
+        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=self._bridge)
         hits = retriever.search(search_request(query, mode), mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
         calibration = stored.calibration or DEFAULT_CALIBRATION
-        return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration, regions=regions)
+        return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration, regions=regions, bridge=self._bridge)

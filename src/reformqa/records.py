@@ -113,6 +113,7 @@ class Answer:
     confidence: float = 0.0
     message: str = ""
     features: dict[str, float] = field(default_factory=dict)
+    matched_terms: tuple[tuple[str, str], ...] = ()  # an English question's words and the documents' terms it was matched through
 
     @property
     def text(self) -> str:

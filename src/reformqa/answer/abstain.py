@@ -28,7 +28,12 @@ from .signals import Lexicon
 
 __all__ = ["FEATURES", "DEFAULT_CALIBRATION", "DEFAULT_PROFILE", "features", "confidence", "threshold", "vetoed", "has_words", "key_words", "dense_z"]
 
-FEATURES = ("dense_z", "dense_z_nolex", "coverage", "missing", "agree", "no_lexical", "other_place", "region_gap", "kind_miss", "type_miss", "scope_hit", "bias")
+# unmatched_en: the share of an English question's content words the bridge found no counterpart for in the
+# documents, weighed apart from the Chinese "missing" share (an English word says more, issue 14's dev split).
+FEATURES = (
+    "dense_z", "dense_z_nolex", "coverage", "missing", "agree", "no_lexical", "other_place", "region_gap", "kind_miss", "type_miss", "scope_hit",
+    "unmatched_en", "bias",
+)
 # What out-of-domain questions score on a corpus, by script, until a build measures it:
 # the best cosine of e5-small between an unrelated question and a policy clause.
 DEFAULT_PROFILE: dict[str, list[float]] = {"zh": [0.80, 0.02], "en": [0.80, 0.015]}
@@ -67,8 +72,16 @@ def key_words(query: Query) -> list[str]:
 def dense_z(calibration: Mapping[str, Any], query: Query, best: float) -> float:
     """How many standard deviations the best dense score stands above out-of-domain questions on this corpus."""
     profile = calibration.get("profile") or DEFAULT_PROFILE
-    mean, sd = profile["en" if query.latin else "zh"]
+    # An English question's dense score is e5's on English text, bridged or not.
+    mean, sd = profile["en" if query.latin or query.bridged else "zh"]
     return float(np.clip((best - mean) / max(sd, 1e-3), -5.0, 10.0))
+
+
+def _unmatched_share(query: Query, words: Sequence[str]) -> float:
+    """Of an English question's content words, the share the documents have no counterpart for (0 for Chinese)."""
+    if not query.unmatched:
+        return 0.0
+    return len(query.unmatched) / (len(query.unmatched) + len(words))
 
 
 def _coverage(retriever: Retriever, lexicon: Lexicon, words: Sequence[str], hits: Sequence[Hit]) -> list[float]:
@@ -78,7 +91,7 @@ def _coverage(retriever: Retriever, lexicon: Lexicon, words: Sequence[str], hits
 def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], calibration: Mapping[str, Any] = DEFAULT_CALIBRATION) -> list[float]:
     """The signals abstention is decided on, in FEATURES order."""
     if not hits:
-        return [-5.0, -5.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+        return [-5.0, -5.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0 if query.unmatched else 0.0, 1.0]
     top = hits[0]
     words = key_words(query)
     lexical = bool(words)
@@ -107,6 +120,7 @@ def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequenc
         kind_miss,
         float(not type_matches(query.answer_type, top.clause.text)),
         float(query.scope and bool(query.regions) and top.clause.kind == "scope"),
+        _unmatched_share(query, words),
         1.0,
     ]
 

@@ -25,7 +25,9 @@ __all__ = [
 
 NUMERIC = re.compile(
     r"多少|几成|几年|多久|多长|比例|百分|期限|时间|何时|哪年|什么时候|(?<!哪)几个|几月|几号|日期"
-    r"|how (?:many|much|long)|percent|percentage|share|proportion|ratio|when|years?|date|term|deadline"
+    # Whole English words only: "ratio" is not in "registration", nor "term" in "intermediaries"; a share as a figure
+    # ("what share", "share of"), not the verb ("share ownership").
+    r"|\b(?:how (?:many|much|long)|percent|percentage|(?:what|which|a|the) share|share of|proportion|ratio|when|years?|date|term|deadline)\b"
 )
 # What kind of answer a question wants, and what text can give it. A question
 # for a year or a document number is not answered by a clause without one.

@@ -22,6 +22,7 @@ from ..normalize import normalize
 from ..records import Clause
 from ..search import Retriever
 from .abstain import DEFAULT_CALIBRATION, FEATURES, features, has_words
+from .bridge import Bridge
 from .lists import POLICY_VERBS
 from .question import Query, analyse, search_request
 from .signals import Lexicon
@@ -75,9 +76,9 @@ def _longest_span(clause: Clause) -> str:
     return clause.text[span.start - clause.start : span.end - clause.start]
 
 
-def _analyse(retriever: Retriever, question: str) -> Query:
+def _analyse(retriever: Retriever, question: str, bridge: Bridge | None = None) -> Query:
     stored = retriever.stored
-    return analyse(question, stored.gazetteer, stored.tokenizer, stored.other_places)
+    return analyse(question, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
 
 
 def corpus_profile(retriever: Retriever, questions: Sequence[str]) -> dict[str, list[float]]:
@@ -129,8 +130,11 @@ def _best_threshold(p: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
     return float(cuts[best[len(best) // 2]])
 
 
-def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[Example]) -> dict[str, Any]:
-    """Fit the abstention model on gold dev questions, the corpus's own clause questions and the shipped out-of-domain set."""
+def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[Example], bridge: Bridge | None = None) -> dict[str, Any]:
+    """Fit the abstention model on gold dev questions, the corpus's own clause questions and the shipped out-of-domain set.
+
+    English questions are read through the bridge, as they are when asked.
+    """
     synonyms = corpus_synonyms(w for w in retriever.idf if not w.startswith("~"))
     lexicon = Lexicon(retriever.idf, retriever.max_idf, synonyms)
     foreign = out_of_domain()
@@ -147,7 +151,7 @@ def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[E
     calibration: dict[str, Any] = {**DEFAULT_CALIBRATION, "profile": profile}
     x, y, sw = [], [], []
     for question, answerable, weight in rows:
-        query = _analyse(retriever, question)
+        query = _analyse(retriever, question, bridge)
         hits = retriever.search(search_request(query, "full"), mode="full", k=_SEARCH_K)
         x.append(features(retriever, lexicon, query, hits, calibration))
         y.append(1.0 if answerable else 0.0)

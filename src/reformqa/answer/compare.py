@@ -20,9 +20,8 @@ from ..normalize import normalize
 from ..records import Citation, Clause
 from ..search import Retriever
 from .question import Query, search_request
-from .signals import Lexicon
 
-__all__ = ["DEFAULT_MIN_MATCH", "pivot_terms", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
+__all__ = ["DEFAULT_MIN_MATCH", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
 
 DEFAULT_MIN_MATCH = 0.7  # until calibrated on eval/compare_topics.jsonl
 MENTIONED, NOT_MENTIONED = "提及", "未提及"
@@ -45,7 +44,8 @@ class Comparison:
 
     topic: str
     rows: tuple[ComparisonRow, ...]
-    pivot: str = ""  # for an English topic: the document's own words it was matched through
+    pivot: str = ""  # for an English topic: the document's own words it was matched through (包干制、经费)
+    matched_terms: tuple[tuple[str, str], ...] = ()  # for an English topic: (English, Chinese) pairs, as in an answer
 
     @property
     def mentioned(self) -> list[str]:
@@ -96,19 +96,6 @@ def _best_span(retriever: Retriever, query: Query, clause: Clause) -> tuple[floa
     return best
 
 
-def pivot_terms(retriever: Retriever, lexicon: Lexicon, query: Query) -> str:
-    """The document's own words for an English topic: the rarer words of its closest sub-clause."""
-    nearest = retriever.nearest_span(retriever.embed(query.normalized))
-    if nearest is None:
-        return ""
-    clause, span = nearest
-    words = retriever.stored.tokenizer.terms(normalize(clause.text[span.start - clause.start : span.end - clause.start]))
-    if not words:
-        return ""
-    cut = sorted(lexicon.weight(w) for w in words)[len(words) // 2]
-    return "".join(w for w in words if lexicon.weight(w) >= cut)
-
-
 def compare(retriever: Retriever, query: Query, *, min_match: float) -> Comparison:
     """Fill the table for a topic: every region, its best quote, mentioned or not."""
     stored = retriever.stored
@@ -130,6 +117,7 @@ def to_json(comparison: Comparison) -> dict[str, Any]:
     return {
         "topic": comparison.topic,
         "pivot": comparison.pivot,
+        "matched_terms": [{"en": en, "zh": zh} for en, zh in comparison.matched_terms],
         "coverage": {"mentioned": len(comparison.mentioned), "regions": len(comparison.rows), "names": comparison.mentioned, "line": comparison.coverage},
         "rows": [
             {

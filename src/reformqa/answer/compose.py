@@ -11,9 +11,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..records import Answer, Citation, Hit
 from ..search import Retriever
 from .abstain import FEATURES, confidence, features, threshold, vetoed
+from .bridge import Bridge
 from .compare import DEFAULT_MIN_MATCH
 from .lists import list_topic, topic_table
 from .question import Query
@@ -35,22 +38,24 @@ def _outside(query: Query) -> str:
     return f"问题提到的“{names}”不在文件所列的试点范围内。"
 
 
-def _listed(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], calibration: Mapping[str, Any], allowed: Sequence[str]) -> tuple[list[Citation], str]:
-    """The citations of a list answer (one a pilot) and, for an English topic, the document's words it went through."""
+def _listed(
+    retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], calibration: Mapping[str, Any], allowed: Sequence[str], bridge: Bridge | None
+) -> list[Citation]:
+    """The citations of a list answer, one a pilot."""
     if len(query.regions) > 1:  # 合肥和成都分别…: each region named, by its best clause
         best: dict[str, Hit] = {}
         for hit in hits:
             if hit.clause.region in query.regions:
                 best.setdefault(hit.clause.region, hit)
         chosen = [best[r] for r in query.regions if r in best]
-        return [Citation(0, h, *choose_quote(retriever, lexicon, query, h, retriever.embed(query.normalized))) for h in chosen], ""
+        return [Citation(0, h, *choose_quote(retriever, lexicon, query, h, retriever.embed(query.normalized))) for h in chosen]
     topic = list_topic(retriever, query)
     if not topic:
-        return [], ""
-    table = topic_table(retriever, lexicon, topic, min_match=float(calibration.get("compare_min_match", DEFAULT_MIN_MATCH)))
+        return []
+    table = topic_table(retriever, lexicon, topic, min_match=float(calibration.get("compare_min_match", DEFAULT_MIN_MATCH)), bridge=bridge)
     rows = [r for r in table.rows if r.mentioned and r.citation is not None and (not allowed or r.region in allowed)]
     rows.sort(key=lambda r: (-r.match, -r.score))
-    return [r.citation for r in rows if r.citation is not None], table.pivot
+    return [r.citation for r in rows if r.citation is not None]
 
 
 def _scope_last(query: Query, hits: Sequence[Hit]) -> list[Hit]:
@@ -65,13 +70,25 @@ def _scope_last(query: Query, hits: Sequence[Hit]) -> list[Hit]:
 
 
 def compose(
-    retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], *, k: int, calibration: Mapping[str, Any], regions: Sequence[str] = ()
+    retriever: Retriever,
+    lexicon: Lexicon,
+    query: Query,
+    hits: Sequence[Hit],
+    *,
+    k: int,
+    calibration: Mapping[str, Any],
+    regions: Sequence[str] = (),
+    bridge: Bridge | None = None,
 ) -> Answer:
     """Turn ranked hits into an answer: quotes with citations, or say nothing matched.
 
     `regions` is the region filter the search was restricted to, if any: a list answer keeps to it.
+    `bridge` puts an English list question's topic in the documents' words, as `reformqa compare` does.
     """
     qvec = retriever.embed(query.normalized)
+    if query.bridged:  # an English question chooses its quote by its meaning and by the documents' words it was matched through
+        qvec = qvec + retriever.embed(query.bridged)
+        qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
     hits = _scope_last(query, hits)
     values = features(retriever, lexicon, query, hits, calibration)
     p = confidence(calibration, values)
@@ -81,9 +98,8 @@ def compose(
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions and about_pilots))
     answerable = bool(hits) and p >= threshold(calibration, values) and not vetoed(query, hits[:k])
     citations: list[Citation] = []
-    via = ""
     if answerable and list_question:
-        citations, via = _listed(retriever, lexicon, query, hits, calibration, regions)
+        citations = _listed(retriever, lexicon, query, hits, calibration, regions, bridge)
         list_question = bool(citations)
     if not citations:
         citations = [Citation(0, hit, *choose_quote(retriever, lexicon, query, hit, qvec)) for hit in hits[:k]]
@@ -95,6 +111,7 @@ def compose(
         regions_asked=query.regions,
         list_question=list_question and answerable,
         confidence=p,
-        message=(f"按文件用语“{via}”匹配。" if via and list_question and answerable else "") if answerable else NOT_FOUND + _outside(query) + NEAREST,
+        message="" if answerable else NOT_FOUND + _outside(query) + NEAREST,
         features=dict(zip(FEATURES, values)),
+        matched_terms=query.matched_terms,
     )

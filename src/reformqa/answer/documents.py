@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from ..corpus import NATIONAL, Gazetteer, jurisdiction_names
 from ..corpus.jurisdiction import division_names
+from ..errors import InvalidQuestion
 from ..normalize import normalize
 from ..records import Document
 
-__all__ = ["DocumentsAsked", "NO_DOCUMENTS", "DOC_TYPES", "doc_types", "number_pattern", "read_documents"]
+__all__ = ["DocumentsAsked", "NO_DOCUMENTS", "DOC_TYPES", "doc_types", "documents_named", "number_pattern", "read_documents"]
 
 # Longest first: 指导意见 before 意见. Each specific type also answers to its generic one.
 DOC_TYPES = ("指导意见", "实施意见", "实施方案", "管理办法", "暂行办法", "实施细则", "条例", "规定", "办法", "细则", "决定",
@@ -262,3 +264,24 @@ def read_documents(normalized: str, gazetteer: Gazetteer) -> DocumentsAsked:
     if _NATIONAL_CUE.search(masked):
         places += tuple(d.doc_id for d in documents if d.jurisdiction == NATIONAL)
     return DocumentsAsked(tuple(dict.fromkeys(named)), tuple(dict.fromkeys(places)), article, detail, masked, unknown and not named)
+
+
+def documents_named(name: str, documents: Iterable[Document], gazetteer: Gazetteer) -> tuple[str, ...]:
+    """Document ids a filter names: an id or file name, a title, a short title (促进科技成果转化法) or a number (国办发〔2021〕26号).
+
+    Part of a title or short title will do, and so will what a question would say (北京条例, 那个科研助理的通知).
+    """
+    documents = tuple(documents)
+    name = name.strip()
+    wanted = normalize(name.strip("《》<> "))
+    exact = tuple(d.doc_id for d in documents if name in (d.doc_id, d.path, Path(d.path).name))
+    found = exact or tuple(
+        d.doc_id for d in documents
+        if wanted and (any(wanted in normalize(t) for t in (d.title, d.short_title) if t) or (d.doc_number and number_pattern(d.doc_number).fullmatch(wanted)))
+    )
+    if not found and wanted:
+        found = read_documents(wanted, gazetteer).named
+    if not found:
+        names = "; ".join(f"{d.doc_id} ({d.title})" for d in documents)
+        raise InvalidQuestion(f"no document matches {name!r}; give a title, a short title or a document number. The documents are: {names}")
+    return found

@@ -3,20 +3,20 @@
 One mechanism for both faces: the chat's 哪些试点实行经费包干制 and
 `reformqa compare 经费包干制` build the same table with the same matching, so
 they name the same pilots. The chat strips the question's frame (哪些试点,
-实行, 有没有…) to find the topic; an English topic goes through the
-document's own words for it (compare.pivot_terms) until a bridge gives it
-Chinese words of its own.
+实行, 有没有…) to find the topic; an English topic is put in the documents'
+own words by the bridge (bridge.py), and the table names them.
 """
 
 from __future__ import annotations
 
 from ..normalize import has_cjk
 from ..search import Retriever
-from .compare import Comparison, ComparisonRow, compare, pivot_terms
-from .question import Query, analyse
+from .bridge import Bridge
+from .compare import Comparison, ComparisonRow, compare
+from .question import Query, analyse, chinese_topic
 from .signals import Lexicon
 
-__all__ = ["POLICY_VERBS", "LIST_FRAME", "list_topic", "topic_table"]
+__all__ = ["POLICY_VERBS", "LIST_FRAME", "list_topic", "topic_query", "topic_table"]
 
 # How a measure is carried out, not what it is about: 哪些试点推行包干制 asks about 包干制,
 # and a pilot that writes 探索实施经费包干制 practises it as much as one that writes 推行.
@@ -37,7 +37,7 @@ _ENGLISH_FRAME = frozenset(
 
 def list_topic(retriever: Retriever, query: Query) -> str:
     """The topic of a question across pilots: its words less the list frame, the policy verbs and the places."""
-    if query.latin:
+    if query.latin or query.bridged:  # English: the question less its frame, still in English
         words = [w for w in query.normalized.replace("?", " ").split() if w.strip(".,;:!") not in _ENGLISH_FRAME]
         return " ".join(words)
     terms = retriever.stored.tokenizer.terms(query.normalized)
@@ -45,17 +45,29 @@ def list_topic(retriever: Retriever, query: Query) -> str:
     return "".join(t for t in kept if has_cjk(t) or t[:1].isdigit())
 
 
-def topic_table(retriever: Retriever, lexicon: Lexicon, topic: str, *, min_match: float) -> Comparison:
-    """What each pilot says about a topic (Chinese or English): the one table lists and comparisons share."""
+def topic_query(retriever: Retriever, topic: str, bridge: Bridge | None = None) -> tuple[Query, float]:
+    """A topic in the documents' words, and how much of it they hold (1.0 for a Chinese topic).
+
+    An English word with no counterpart weighs as a two-character Chinese word would: "carbon trading"
+    is half in the documents (交易), "licensing inventions to small and micro firms" mostly.
+    """
     stored = retriever.stored
-    query = analyse(topic, stored.gazetteer, stored.tokenizer, stored.other_places)
-    if not query.latin:
+    query = analyse(topic, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
+    if not query.bridged:
+        return query, 1.0
+    known = sum(len(zh) for zh in dict.fromkeys(zh for _, zh in query.matched_terms))
+    return chinese_topic(query, stored.gazetteer, stored.tokenizer, stored.other_places), known / (known + 2 * len(query.unmatched))
+
+
+def topic_table(retriever: Retriever, lexicon: Lexicon, topic: str, *, min_match: float, bridge: Bridge | None = None) -> Comparison:
+    """What each pilot says about a topic (Chinese or English): the one table lists and comparisons share."""
+    query, known = topic_query(retriever, topic, bridge)
+    if query.latin:  # English with no word the documents have ("football", "<b>x</b>"): no pilot mentions it
+        return Comparison(topic, tuple(ComparisonRow(r.name, False, None, 0.0, 0.0) for r in retriever.stored.regions))
+    if not query.bridged:
         return compare(retriever, query, min_match=min_match)
-    # An English topic shares no characters with the text: compare through the
-    # document's own words for it, and say which words those were.
-    # Fewer than two real words ("football", "<b>x</b>") name no topic to pivot on.
-    if sum(1 for w in query.words if len(w) >= 3 and w.isalpha()) < 2:
-        return Comparison(topic, tuple(ComparisonRow(r.name, False, None, 0.0, 0.0) for r in stored.regions))
-    pivot = pivot_terms(retriever, lexicon, query)
-    table = compare(retriever, analyse(pivot, stored.gazetteer, stored.tokenizer, stored.other_places), min_match=min_match)
-    return Comparison(topic, table.rows, pivot)
+    # An English topic is compared in the documents' own words, which the table names; a topic
+    # whose words are only partly in the documents matches only as far as they go.
+    table = compare(retriever, query, min_match=min_match / known)
+    terms = tuple(dict.fromkeys(zh for _, zh in query.matched_terms))
+    return Comparison(topic, table.rows, "、".join(terms), query.matched_terms)

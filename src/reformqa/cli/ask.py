@@ -21,6 +21,8 @@ __all__ = ["render_answer", "ask", "compare"]
 def render_answer(answer: Answer) -> str:
     """A person-readable answer: the quote first, then where each quote comes from."""
     lines = [f"问：{answer.question}"]
+    if answer.matched_terms:  # an English question: the documents' terms it was matched through
+        lines.append("按文件用语匹配：" + "、".join(f"{en} → {zh}" for en, zh in answer.matched_terms))
     single_doc = len({c.hit.clause.doc_id for c in answer.citations}) <= 1
     if not answer.answerable:
         lines.append(f"答：{answer.message}")

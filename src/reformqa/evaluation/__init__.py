@@ -1,6 +1,7 @@
 """Measured: the question sets, runs through `Project.ask`, metrics, significance tests, reports and charts."""
 
 from .compare_report import render_comparison, write_comparison
+from .languages import LANGUAGES, by_language, language_of, render_languages, twin_pairs
 from .metrics import (
     EVAL_K,
     MAX_P,
@@ -22,6 +23,7 @@ from .topics import evaluate_topics, render_topics
 __all__ = [
     "EVAL_K",
     "KINDS",
+    "LANGUAGES",
     "MAX_P",
     "RUN_FORMAT",
     "Asker",
@@ -30,6 +32,7 @@ __all__ = [
     "Observed",
     "ReportFiles",
     "answerable_here",
+    "by_language",
     "ask_questions",
     "assemble_run",
     "clause_key",
@@ -38,12 +41,14 @@ __all__ = [
     "evaluate_questions",
     "evaluate_topics",
     "failures",
+    "language_of",
     "load_questions",
     "load_run",
     "load_topics",
     "question_files",
     "relevant_clauses",
     "render_comparison",
+    "render_languages",
     "render_markdown",
     "render_summary",
     "render_topics",
@@ -52,6 +57,7 @@ __all__ = [
     "span_correct",
     "summarize",
     "threshold_sweep",
+    "twin_pairs",
     "write_comparison",
     "write_report",
 ]

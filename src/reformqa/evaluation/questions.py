@@ -33,6 +33,8 @@ class GoldQuestion:
     docs: tuple[str, ...] = ()  # the documents (doc ids = file stems) the answer lies in; () for any
     article: str = ""  # 第十二条: the article the top citation must carry, for questions that ask by article
     answer_kind: str = ""  # the kind of answer asked for (figure, date, condition…); "" for list and unanswerable questions
+    lang: str = ""  # "en" or "zh"; "" reads it from the question (language_of)
+    twin: str = ""  # the id of the same question in the other language
 
     @property
     def is_list(self) -> bool:
@@ -70,6 +72,8 @@ def _question(row: dict) -> GoldQuestion:
         docs=tuple(row.get("docs", [])),
         article=row.get("article", ""),
         answer_kind=row.get("answer_kind", ""),
+        lang=row.get("lang", ""),
+        twin=row.get("twin", ""),
     )
 
 
@@ -105,8 +109,11 @@ class GoldTopic:
     topic: str
     split: str
     mentioned: dict[str, tuple[str, ...]]
+    lang: str = ""
+    twin: str = ""  # for an English topic, the id of its Chinese twin
 
 
 def load_topics(path: Path, split: str | None = None) -> list[GoldTopic]:
     """Read eval/compare_topics.jsonl, optionally one split of it."""
-    return _records(path, "topic", lambda row: GoldTopic(row["id"], row["topic"], row["split"], {k: tuple(v) for k, v in row["mentioned"].items()}), split)
+    return _records(path, "topic", lambda row: GoldTopic(row["id"], row["topic"], row["split"], {k: tuple(v) for k, v in row["mentioned"].items()},
+                                                            row.get("lang", ""), row.get("twin", "")), split)

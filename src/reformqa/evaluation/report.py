@@ -9,6 +9,7 @@ from typing import Any
 from .answer_kinds import render_answer_kinds
 from .by_document import render_by_document
 from .charts import write_charts
+from .languages import NAMES, render_languages
 from .metrics import EVAL_K, MAX_P, kind_measure
 from .runs import save_run
 from .topics import render_topics
@@ -101,6 +102,9 @@ def render_summary(run: dict[str, Any]) -> str:
              f"{'mode':7}" + "".join(f"{label:>7}" for label, _, _ in cols)]
     for mode in run["modes"]:
         lines.append(f"{mode:7}" + "".join(f"{fmt(run['summary'][mode][key], digits):>7}" for _, key, digits in cols))
+    main = _main_mode(run)
+    for lang, stats in run.get("by_language", {}).get(main, {}).items():  # English beside Chinese, main mode
+        lines.append(f"{'  ' + NAMES[lang][:5]:7}" + "".join(f"{fmt(stats[key], digits):>7}" for _, key, digits in cols))
     return "\n".join(lines)
 
 
@@ -254,7 +258,7 @@ def render_markdown(run: dict[str, Any]) -> str:
             for label, key, count, digits in ROWS]
     out += ["## All measures per mode", "", *md_table(["measure", *modes], rows), "",
             f"![main measures per mode and per kind]({name}-metrics.png)", ""]
-    out += [*_comparison_section(run), "", *_breakdowns(run), "", *render_answer_kinds(run, _main_mode(run)), *_threshold_section(run)]
+    out += [*_comparison_section(run), "", *_breakdowns(run), "", *render_answer_kinds(run, _main_mode(run)), *render_languages(run), *_threshold_section(run)]
     if run.get("compare_topics"):
         out += render_topics(run["compare_topics"])
     out += _failures(run)

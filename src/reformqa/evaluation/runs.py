@@ -19,6 +19,7 @@ from ..records import Answer
 from ..search import MODES, Retriever
 from .answer_kinds import by_answer_kind
 from .by_document import by_document
+from .languages import by_language, language_of, twin_pairs
 from .metrics import EVAL_K, MAX_P, Observed, Relevant, Scores, failures, relevant_clauses, score_questions, summarize, threshold_sweep
 from .questions import KINDS, GoldQuestion, answerable_here
 from .significance import compare_modes
@@ -44,7 +45,7 @@ def _question_record(gold: GoldQuestion, relevant: dict[str, str | None]) -> dic
     return {
         "id": gold.qid, "question": gold.question, "kind": gold.kind, "answer_kind": gold.answer_kind, "split": gold.split, "answerable": gold.answerable,
         "regions": list(gold.regions), "spans": list(gold.spans), "spans_by_region": {k: list(v) for k, v in gold.spans_by_region.items()},
-        "docs": list(gold.docs), "article": gold.article, "relevant": sorted(relevant), "modes": {},
+        "docs": list(gold.docs), "article": gold.article, "relevant": sorted(relevant), "lang": language_of(gold), "twin": gold.twin, "modes": {},
     }
 
 
@@ -132,6 +133,8 @@ def assemble_run(golds: Sequence[GoldQuestion], relevant: Relevant, observed: di
         "by_answer_kind": {mode: by_answer_kind(golds, observed[mode], scores[mode]) for mode in modes},
         "by_region": {mode: _by_region(golds, relevant, observed[mode], scores[mode], index.get("regions", ())) for mode in modes},
         "by_document": {mode: by_document(golds, observed[mode], scores[mode]) for mode in modes},
+        "by_language": {mode: by_language(golds, observed[mode], scores[mode]) for mode in modes},
+        "twins": {mode: twin_pairs(golds, scores[mode]) for mode in modes},
         "comparisons": compare_modes(golds, relevant, observed, scores),
         "threshold_sweep": threshold_sweep(golds, observed["full"], scores["full"], threshold) if "full" in modes else None,
         "questions": questions,

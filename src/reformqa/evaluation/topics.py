@@ -41,9 +41,14 @@ def evaluate_topics(project: Any, topics: list[GoldTopic]) -> dict[str, Any]:
             region[2] += int((not row.mentioned) and row.region in gold)
         precision, recall = _pr(*counts)
         rows.append({"id": topic.tid, "topic": topic.topic, "split": topic.split, "precision": precision, "recall": recall,
-                     "extra": sorted(said - gold), "missing": sorted(gold - said)})
+                     "extra": sorted(said - gold), "missing": sorted(gold - said), "said": sorted(said), "lang": topic.lang, "twin": topic.twin})
     precision, recall = _pr(*totals)
+    # An English topic against its Chinese twin: do both list the same pilots?
+    said_by_id = {row["id"]: row["said"] for row in rows}
+    paired = [row for row in rows if row["twin"] in said_by_id]
     return {
+        "english_twins": {"topics": len(paired), "same": sum(1 for row in paired if row["said"] == said_by_id[row["twin"]]),
+                          "differ": [row["id"] for row in paired if row["said"] != said_by_id[row["twin"]]]},
         "topics": rows,
         "overall": {"precision": precision, "recall": recall, "cells": sum(len(project.retriever().stored.regions) for _ in topics)},
         "regions": {r: dict(zip(("precision", "recall"), _pr(*c))) for r, c in per_region.items()},
@@ -61,6 +66,10 @@ def render_topics(result: dict[str, Any]) -> list[str]:
            "| topic | split | precision | recall | extra | missing |", "|---|---|---|---|---|---|"]
     for row in result["topics"]:
         out.append(f"| {row['topic']} | {row['split']} | {row['precision']:.2f} | {row['recall']:.2f} | {'、'.join(row['extra']) or '—'} | {'、'.join(row['missing']) or '—'} |")
+    if twins := result.get("english_twins", {}).get("topics"):
+        differ = result["english_twins"]["differ"]
+        out += ["", f"English topics that list the same pilots as their Chinese twin: {result['english_twins']['same']} of {twins}"
+                + (f" (they differ: {', '.join(differ)})." if differ else ".")]
     out += ["", "| region | precision | recall |", "|---|---|---|"]
     for region, pr in result["regions"].items():
         out.append(f"| {region} | {pr['precision']:.2f} | {pr['recall']:.2f} |")

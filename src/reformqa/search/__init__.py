@@ -4,6 +4,7 @@ from .backend import BACKENDS, SearchBackend, Where
 from .build import FLAT_BELOW, factory_for, index_lock, passage_text, replace_folder, seal_index, write_index
 from .embed import Embedder, embedder_id, make_embedder
 from .fusion import DEFAULT_FUSION, MODES
+from .local import LocalBackend
 from .request import SearchRequest
 from .retriever import CANDIDATES, SPAN_WEIGHT, Retriever, Searchable
 from .store import FORMAT_VERSION, IVF_NPROBE, StoredIndex, read_index
@@ -16,6 +17,7 @@ __all__ = [
     "FLAT_BELOW",
     "FORMAT_VERSION",
     "IVF_NPROBE",
+    "LocalBackend",
     "MODES",
     "SPAN_WEIGHT",
     "STOPWORDS",

@@ -107,3 +107,7 @@ class SearchBackend(Protocol):
     def document_frequencies(self) -> Mapping[str, int]:
         """In how many clauses each indexed token occurs."""
         ...
+
+    def postings(self, token: str) -> frozenset[int] | None:
+        """The positions of the clauses whose lexical tokens include this one; None when no clause has it."""
+        ...

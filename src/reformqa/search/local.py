@@ -40,7 +40,7 @@ class LocalBackend:
             if not len(admitted):
                 return _EMPTY
             selector = faiss.IDSelectorBatch(admitted.astype(np.int64))
-            ivf = "IVF" in str(self.manifest.get("faiss_factory", ""))
+            ivf = faiss.try_extract_index_ivf(self.index.vectors) is not None  # the index itself says, whatever the manifest
             params = faiss.SearchParametersIVF() if ivf else faiss.SearchParameters()
             params.sel = selector
             if ivf:
@@ -97,6 +97,13 @@ class LocalBackend:
             kept.append(positive)
         chosen = np.unique(np.concatenate(kept)).astype(np.int64)
         return chosen, scores[chosen]
+
+    def postings(self, token: str) -> frozenset[int] | None:
+        """Straight from BM25's inverted index: the token's posting list."""
+        scores, i = self.index.bm25.scores, self.index.bm25.vocab_dict.get(token)
+        if i is None or i + 1 >= len(scores["indptr"]):
+            return None
+        return frozenset(int(d) for d in scores["indices"][scores["indptr"][i] : scores["indptr"][i + 1]])
 
     def document_frequencies(self) -> Mapping[str, int]:
         """Straight from BM25's inverted index: the length of each token's posting list."""

@@ -22,8 +22,10 @@ import numpy as np
 
 from ..corpus import CHUNKER_VERSION, Gazetteer
 from ..errors import IndexCorrupt, IndexMismatch
+from ..normalize import normalize
 from ..records import Clause, Document, Region
 from .backend import Where
+from .build import passage_text
 from .lexical import BM25Vectors
 from .milvus import META, SPANS, MilvusStore, quoted
 from .store import _clause
@@ -60,6 +62,8 @@ class MilvusBackend:
 
     def __init__(self, store: MilvusStore, collection: str, *, alias: str, embedder_id: str | None = None):
         self.store, self.collection, self.path = store, collection, Path(alias)
+        self._postings: dict[str, frozenset[int]] | None = None
+        self._postings_lock = threading.Lock()
         rebuild = f"Run: {store.build_command} --rebuild"
         store.load(collection)
         meta = read_meta(store, collection)
@@ -178,3 +182,14 @@ class MilvusBackend:
 
     def document_frequencies(self) -> Mapping[str, int]:
         return self.lexicon.df
+
+    def postings(self, token: str) -> frozenset[int] | None:
+        """Which clauses hold a token: an inverted index of the clauses' own tokens, made on first use (the engine keeps none we can read)."""
+        with self._postings_lock:
+            if self._postings is None:
+                inverted: dict[str, set[int]] = {}
+                for position, clause in enumerate(self.clauses):
+                    for t in set(self.tokenizer(normalize(passage_text(clause)))):
+                        inverted.setdefault(t, set()).add(position)
+                self._postings = {t: frozenset(v) for t, v in inverted.items()}
+        return self._postings.get(token)

@@ -23,6 +23,7 @@ class SearchRequest:
     scope: bool = False  # with regions: their scope sentences rank above their measures
     boost: Callable[[str], bool] | None = None  # in mode full, clauses whose text this accepts gain boost_weight
     boost_weight: float = 0.0
+    dense_weight: float | None = None  # the weighted fusion's alpha for this request; None: the index's
     docs: tuple[str, ...] = ()  # documents the question names: their clauses rank first in mode full
     place_docs: tuple[str, ...] = ()  # documents whose jurisdiction it names: weighed like a named pilot
     article: int = 0  # 第十二条 asked: that article ranks first (in the named documents, if any)

@@ -167,7 +167,8 @@ class Retriever:
         if n == 0:
             return []
         wanted = self._wanted(request) if mode == "full" else None
-        dense = self.dense_scores(self.embed(request.text), extra=wanted) if mode != "bm25" else np.full(n, np.nan, np.float32)
+        vector = self.embed(request.text) if mode != "bm25" else None
+        dense = self.dense_scores(vector, extra=wanted) if vector is not None else np.full(n, np.nan, np.float32)
         found = np.flatnonzero(~np.isnan(dense))
         lexical = self.bm25_scores(request.tokens, found, request.regions, regions) if mode != "dense" else np.zeros(n, np.float32)
         named = self.table.mask(Where(regions=request.regions)) if request.regions else None
@@ -180,7 +181,8 @@ class Retriever:
             candidates = np.flatnonzero(allowed & ~np.isnan(dense))
         if len(candidates) == 0:
             candidates = np.flatnonzero(allowed & ~np.isnan(dense)) if mode != "bm25" else np.flatnonzero(allowed)
-        fused, dense_norm, lexical_norm = fuse(dense, lexical, candidates, mode=mode, lexical_signal=request.lexical, fusion=self.fusion)
+        fusion = self.fusion if request.dense_weight is None else {**self.fusion, "alpha": request.dense_weight}
+        fused, dense_norm, lexical_norm = fuse(dense, lexical, candidates, mode=mode, lexical_signal=request.lexical, fusion=fusion)
         boost = np.zeros(n, dtype=np.float32)
         if mode == "full" and named is not None:
             inside = candidates[named[candidates]]
@@ -210,6 +212,12 @@ class Retriever:
         if request.pilot_pool:
             # However many clauses of other documents rank above them, every pilot's best clauses are there to list.
             order = np.concatenate([order, ranked[k:][self.table.region_of[ranked[k:]] >= 0][:k]])
+        if vector is not None and np.isnan(dense[order]).any():
+            # A clause found by its words alone, beyond the dense candidates, still reports how close it is (its best
+            # sub-clause's cosine): a top hit with no dense score would tell abstention nothing. The ranking stays.
+            words_only = order[np.isnan(dense[order])]
+            best = self.stored.best_span(vector, words_only)
+            dense[words_only] = best
         return [
             Hit(
                 clause=self.stored.clauses[i],

@@ -12,6 +12,7 @@ index/<embedder>/ holds plain, named files a person can inspect:
     spans.npy         sub-clause vectors, in clause order, for choosing quotes
     bm25/             bm25s's own files over our tokens
     calibration.json  abstention and list thresholds fitted on the question set
+    bridge.json       English words -> the Chinese terms of these clauses (written and read by answer/bridge.py)
 
 build.py writes them; this module reads and validates them. The manifest's
 ``files`` maps every other file (``bm25/…`` included) to its SHA-256: a file
@@ -37,7 +38,8 @@ from .tokenize import Tokenizer
 __all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "checksums", "read_index"]
 
 # 4: documents and clauses read as laws are cited (article, place, jurisdiction, dates); calibration
-# with a corpus profile and corpus-independent features; the manifest holds a checksum of every file.
+# with a corpus profile and corpus-independent features; the manifest holds a checksum of every file;
+# bridge.json beside the index (English words -> the corpus's Chinese terms).
 FORMAT_VERSION = 4
 REQUIRED_FILES = ("manifest.json", "documents.jsonl", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
 # bench/: with nlist = 4*sqrt(N), 256 probes kept recall@10 >= 0.95 at 100k and 1M clauses.

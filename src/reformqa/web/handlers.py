@@ -174,7 +174,8 @@ class ChatService:
     def _answer(self, question: str, region: str, mode: str, doc: str) -> tuple[Answer, tuple[str, ...]]:
         with self._lock:
             answer = self.project.ask(question, region=region or None, mode=mode if mode in MODES else "full", doc=doc or None)
-            return answer, self._words(answer.question)
+            # An English question is marked in the quotes by the documents' terms it was matched through.
+            return answer, self._words(answer.question) + tuple(zh for _, zh in answer.matched_terms)
 
     def render(self, session: Session, *, carry_line: bool = True, notice: str = "", question: str = "") -> Reply:
         """The page for a session: every message, the latest answer's sources."""

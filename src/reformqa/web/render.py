@@ -9,6 +9,7 @@ back onto the original characters, which are then wrapped, never rewritten.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -16,9 +17,9 @@ from difflib import SequenceMatcher
 from ..answer import REGION, Carry, Comparison, ComparisonRow
 from ..normalize import fold, normalize
 from ..records import Answer, Citation, Clause
-from .texts import TEXTS
+from .texts import MESSAGES, REGION_NAMES, TEXTS
 
-__all__ = ["Passage", "escape", "find_words", "passage", "answer_html", "sources_html", "question_html", "notice_html", "carry_html", "header_html", "section_html", "coverage_html", "compare_html"]
+__all__ = ["Passage", "escape", "find_words", "passage", "region_label", "message_text", "answer_html", "sources_html", "question_html", "notice_html", "carry_html", "header_html", "section_html", "coverage_html", "compare_html"]
 
 # Character references for everything HTML, Markdown, LaTeX or a template could read as syntax.
 _ESCAPES = {ord(c): f"&#{ord(c)};" for c in "*_`$[]~\\#|{}:@!^=+-'\"\r"}
@@ -101,9 +102,32 @@ def passage(source: str | None, clauses: Sequence[Clause], clause: Clause) -> Pa
     return Passage(before, after)
 
 
+def region_label(name: str, t: Mapping[str, str]) -> str:
+    """A pilot's name as the page shows it: in English, its English name with the document's own beside it."""
+    english = REGION_NAMES.get(name)
+    return t["region_label"].format(zh=name, en=english) if english else name
+
+
+def message_text(message: str, lang: str) -> str:
+    """The answer's fixed sentences in the page's language (the Chinese ones as they are)."""
+    if lang == "zh":
+        return message
+    for chinese, english in MESSAGES:
+        message = re.sub(chinese, english.replace("、", ", "), message)
+    return message.strip()
+
+
 def _place(clause: Clause, t: Mapping[str, str]) -> str:
     """Where in its document a clause sits: its region, else its headings (第二章 › 第三条), else the document's own text."""
-    return clause.region or " › ".join(clause.breadcrumb[1:]) or t["preamble"]
+    return region_label(clause.region, t) if clause.region else " › ".join(clause.breadcrumb[1:]) or t["preamble"]
+
+
+def _matched(answer_terms: Sequence[tuple[str, str]], t: Mapping[str, str]) -> str:
+    """One line naming the documents' terms an English question was matched through."""
+    if not answer_terms:
+        return ""
+    terms = t["term_sep"].join(dict.fromkeys(zh for _, zh in answer_terms))
+    return f'<div class="rq-carry rq-via">{escape(t["matched"].format(terms=terms))}</div>'
 
 
 def _where(citation: Citation, t: Mapping[str, str]) -> str:
@@ -158,10 +182,9 @@ def carry_html(carry: Carry | None, lang: str) -> str:
 def answer_html(answer: Answer, *, words: Sequence[str], passages: Mapping[tuple[str, str], Passage], lang: str, carry: Carry | None = None) -> str:
     """The chat message: the quote(s) with matched words marked, then the citations."""
     t = TEXTS[lang]
-    parts = ['<div class="rq-answer">', carry_html(carry, lang)]
+    parts = ['<div class="rq-answer">', carry_html(carry, lang), _matched(answer.matched_terms, t)]
     if not answer.answerable:
-        gloss = f'<div class="rq-none">{escape(t["not_found_gloss"])}</div>' if t["not_found_gloss"] else ""
-        parts.append(f'{gloss}<div class="rq-none">{escape(answer.message)}</div><ul class="rq-list rq-dim">')
+        parts.append(f'<div class="rq-none">{escape(message_text(answer.message, lang))}</div><ul class="rq-list rq-dim">')
         parts += [f"<li>{_quote(c, words, t)}</li>" for c in answer.citations]
         parts.append("</ul>")
     elif answer.list_question:
@@ -217,7 +240,7 @@ def _coverage(comparison: Comparison, t: Mapping[str, str]) -> str:
     if not t["coverage"]:
         return comparison.coverage
     via = t["via"].format(pivot=comparison.pivot) if comparison.pivot else ""
-    names = ", ".join(comparison.mentioned) or t["none"]
+    names = ", ".join(region_label(name, t) for name in comparison.mentioned) or t["none"]
     return t["coverage"].format(n=len(comparison.mentioned), total=len(comparison.rows), topic=comparison.topic, via=via, names=names)
 
 
@@ -233,7 +256,7 @@ def _compare_row(row: ComparisonRow, words: Sequence[str], t: Mapping[str, str])
         # A region that does not mention the topic still shows its nearest words, marked as such.
         quote = quote + _copy_button(f"「{text}」 —— {_where(cited, t)}", t) if row.mentioned else f'<span class="rq-nearest">{escape(t["nearest_quote"])}</span>{quote}'
         source = f'<span class="rq-id">{escape(clause.clause_id)}</span><span class="rq-doc" title="{escape(clause.doc_title)}">《{escape(clause.doc_title)}》</span>'
-    return f'<tr class="{state}"><td class="rq-region">{escape(row.region)}</td><td>{badge}</td><td>{quote}</td><td class="rq-source">{source}</td></tr>'
+    return f'<tr class="{state}"><td class="rq-region">{escape(region_label(row.region, t))}</td><td>{badge}</td><td>{quote}</td><td class="rq-source">{source}</td></tr>'
 
 
 def coverage_html(comparison: Comparison | None, lang: str) -> str:

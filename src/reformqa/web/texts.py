@@ -6,7 +6,7 @@ lays the page out), so a wording or a colour is changed in one place.
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "TEXTS", "EXAMPLES", "TOPICS", "CSS", "COPY_JS"]
+__all__ = ["LANGS", "TEXTS", "EXAMPLES", "TOPICS", "CSS", "COPY_JS", "REGION_NAMES", "MESSAGES"]
 
 LANGS = ("zh", "en")
 # Every label in both languages, side by side: (中文, English).
@@ -38,7 +38,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "too_long": ("问题有 {n} 个字，请控制在 {max} 字以内，一次问一个问题。", "The question has {n} characters; please keep it under {max}, one question at a time."),
     "error": ("无法回答：{message}", "Cannot answer: {message}"),
     "internal": ("出了点问题，没能回答这个问题。请换个说法再试一次。", "Something went wrong and this question was not answered. Please try again or rephrase it."),
-    "not_found_gloss": ("", "Not in the documents: no clause answers this question directly."),
+    # An English question's words and the documents' terms it was matched through (Answer.matched_terms).
+    "matched": ("按文件用语匹配：{terms}", "Matched through the documents' terms: {terms}"),
+    "term_sep": ("、", ", "),
+    # A pilot's name: in English, the English name with the document's own beside it.
+    "region_label": ("{zh}", "{en} ({zh})"),
     "modes": ("完整（推荐）|混合|语义|关键词", "Full (recommended)|Hybrid|Dense|BM25"),
     "tab_chat": ("问答", "Ask"),
     "tab_compare": ("对比", "Compare"),
@@ -66,6 +70,25 @@ _LABELS: dict[str, tuple[str, str]] = {
     "compare_internal": ("出了点问题，没能完成对比。请换个说法再试一次。", "Something went wrong and the comparison was not made. Please try again or rephrase the topic."),
 }
 TEXTS: dict[str, dict[str, str]] = {lang: {key: pair[i] for key, pair in _LABELS.items()} for i, lang in enumerate(LANGS)}
+# The pilots' English names, shown beside the names the documents give them (合肥都市圈 -> Hefei Metropolitan Area).
+REGION_NAMES: dict[str, str] = {
+    "北京城市副中心": "Beijing Sub-center",
+    "苏南重点城市": "Key Cities of Southern Jiangsu",
+    "杭甬温": "Hangzhou-Ningbo-Wenzhou",
+    "合肥都市圈": "Hefei Metropolitan Area",
+    "福厦泉": "Fuzhou-Xiamen-Quanzhou",
+    "郑州市": "Zhengzhou",
+    "长株潭": "Changsha-Zhuzhou-Xiangtan",
+    "粤港澳大湾区内地九市": "Nine Mainland Cities of the Greater Bay Area",
+    "重庆市": "Chongqing",
+    "成都市": "Chengdu",
+}
+# The answer's own fixed sentences (answer/compose.py) in English; quotes are never translated.
+MESSAGES: tuple[tuple[str, str], ...] = (
+    ("文件中没有找到与该问题直接相关的条款。", "The documents have no clause that answers this question directly. "),
+    (r"问题提到的“(.+?)”不在文件所列的试点范围内。", r"The question names “\1”, which is outside the pilot regions the documents cover. "),
+    ("以下是可能相关的条款，仅供参考。", "Below are clauses that may be related, for reference only."),
+)
 EXAMPLES = (  # one of each kind of question the bot handles
     "无锡的科研经费怎么管理？",
     "合肥都市圈的科研人员可以获得多少比例的成果所有权？",

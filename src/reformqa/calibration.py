@@ -1,0 +1,42 @@
+"""Fitting one index's answer model when it is built: the English bridge, abstention on the question sets, the comparison cut.
+
+A project's question sets (every eval/questions*.jsonl, dev split) and
+comparison topics (eval/compare_topics.jsonl) are read here, at build time
+only; a project without them is still fitted, on questions made from the
+corpus's own clauses and the shipped out-of-domain set (answer/calibrate.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .answer import Bridge, Example, Lexicon, build_bridge, fit_calibration, fit_min_match, topic_query
+from .search import Embedder, Retriever, Searchable
+
+__all__ = ["QUESTION_SETS", "COMPARE_TOPICS", "calibrate_index"]
+
+QUESTION_SETS = Path("eval")
+COMPARE_TOPICS = Path("eval") / "compare_topics.jsonl"
+
+
+def calibrate_index(home: Path, stored: Searchable, embedder: Embedder, bridge: Bridge | None = None) -> dict[str, Any]:
+    """Fit abstention and the comparison cut for an opened index; English questions go through its bridge."""
+    from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
+
+    retriever = Retriever(stored, embedder)
+    bridge = bridge or build_bridge(retriever.stored)
+    present = set(retriever.stored.documents)
+    texts = [d.text for d in retriever.stored.documents.values()]
+    # Dev questions of every set whose documents this index holds: the others' answers are not here to find.
+    examples = [
+        Example(q.question, q.answerable, frozenset(q.regions) if q.is_list else None)
+        for path in question_files(home / QUESTION_SETS)
+        for q in load_questions(path, split="dev")
+        if answerable_here(q, present, texts)
+    ]
+    calibration = fit_calibration(retriever, Lexicon(retriever.idf, retriever.max_idf), examples, bridge=bridge)
+    topics = load_topics(home / COMPARE_TOPICS, split="dev") if (home / COMPARE_TOPICS).exists() else []
+    calibration["compare_min_match"] = fit_min_match(retriever, [(topic_query(retriever, t.topic, bridge)[0], set(t.mentioned)) for t in topics])
+    calibration["fitted_on"]["compare_topics"] = len(topics)
+    return calibration
