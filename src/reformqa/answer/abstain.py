@@ -32,8 +32,10 @@ __all__ = ["FEATURES", "DEFAULT_CALIBRATION", "DEFAULT_PROFILE", "features", "co
 # documents, weighed apart from the Chinese "missing" share (an English word says more, issue 14's dev split).
 FEATURES = (
     "dense_z", "dense_z_nolex", "coverage", "missing", "agree", "no_lexical", "other_place", "region_gap", "kind_miss", "type_miss", "scope_hit",
-    "unmatched_en", "bias",
+    "unmatched_en", "kind_hit", "bias",
 )
+# Kinds whose answer has a form of its own (2年内, 9月11日, 50%, 九市): a top clause showing one is evidence for it.
+_FORM_KINDS = frozenset({"date", "duration", "figure", "count"})
 # What out-of-domain questions score on a corpus, by script, until a build measures it:
 # the best cosine of e5-small between an unrelated question and a policy clause.
 DEFAULT_PROFILE: dict[str, list[float]] = {"zh": [0.80, 0.02], "en": [0.80, 0.015]}
@@ -48,11 +50,12 @@ _FRAME = frozenset(
     "试点 规定 要求 做法 措施 办法 政策 文件 方案 哪些 怎么 怎样 如何 什么 多少 是否 可以 应当 有关 方面 内容 问题 情况 "
     "属于 归属 适用 涵盖 覆盖 包括 包含 范围 哪个 所在 地区 城市 说法 具体 主要 一共 总共 分别 目前 现在 "
     # how a question asks for its kind of answer (a term, a share, a condition), not what about
-    "期限 年限 期间 时间 时候 日期 比例 份额 数量 条件 前提 情形 途径 渠道 意思 含义 定义 谁 哪里 哪儿 多久 多长 "
+    "期限 年限 有效期 期间 时间 时候 啥时候 什么时候 哪天 落款 日期 比例 份额 数量 条件 前提 情形 途径 渠道 意思 含义 定义 谁 哪里 哪儿 多久 多长 "
     # spoken glue a formal text never writes (是不是 -> 不是, 拿到手)
-    "不是 这些 那些 这个 那个 拿到 得到 一下 怎么算 能够 需要 应该 进行 知道 告诉 请问 下来 起来 出来".split()
+    "能不能 可不可以 是不是 要不要 会不会 有没有 啥意思 是啥 类型 种类 "
+    "不是 这些 那些 这个 那个 拿到 得到 一下 怎么算 这批 这次 那次 那个 啥样 咋样 搞 能够 需要 应该 进行 知道 告诉 请问 下来 起来 出来".split()
 )
-_MARKUP = re.compile(r"<[^>]*>|\$\$.*?\$\$|\$[^$]*\$|\\[a-zA-Z]+|&[a-z]+;|```.*?```|`[^`]*`", re.S)
+_MARKUP = re.compile(r"\b(?:select|insert|update|delete|drop|create|alter)\b[^;]*(?:\bfrom|\binto|\btable|\bset)\b[^;]*;?|<[^>]*>|\$\$.*?\$\$|\$[^$]*\$|\\[a-zA-Z]+|&[a-z]+;|```.*?```|`[^`]*`", re.S)
 _CODE = re.compile(r"\S*[(){}\[\];=<>|\\^_*#@$]\S*")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
 
@@ -66,7 +69,9 @@ def has_words(text: str) -> bool:
 
 def key_words(query: Query) -> list[str]:
     """The question's content words that name what it is about (Chinese, possibly bridged from English)."""
-    return [w for w in query.words if has_cjk(w) and len(w) >= 2 and w not in _FRAME]
+    # A search-mode cut also gives the pieces of a frame word (有效期: 有效, 效期): they are frame too.
+    framed = [f for f in _FRAME if f in query.normalized]
+    return [w for w in query.words if has_cjk(w) and len(w) >= 2 and w not in _FRAME and not any(w in f for f in framed)]
 
 
 def dense_z(calibration: Mapping[str, Any], query: Query, best: float) -> float:
@@ -91,7 +96,7 @@ def _coverage(retriever: Retriever, lexicon: Lexicon, words: Sequence[str], hits
 def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequence[Hit], calibration: Mapping[str, Any] = DEFAULT_CALIBRATION) -> list[float]:
     """The signals abstention is decided on, in FEATURES order."""
     if not hits:
-        return [-5.0, -5.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0 if query.unmatched else 0.0, 1.0]
+        return [-5.0, -5.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0 if query.unmatched else 0.0, 0.0, 1.0]
     top = hits[0]
     words = key_words(query)
     lexical = bool(words)
@@ -108,6 +113,7 @@ def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequenc
     kind = query.answer_kind
     kind_miss = float(kind in CONTENT_KINDS and not any(gives_kind(kind, retriever.clause_norm(h.clause)) for h in hits[:3]))
     z = dense_z(calibration, query, best_dense)
+    scope_hit = query.scope and bool(query.regions) and top.clause.kind == "scope"
     return [
         z if lexical else 0.0,
         0.0 if lexical else z,  # without shared words, the dense score is the only evidence: weighed on its own
@@ -115,12 +121,15 @@ def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequenc
         lexicon.missing_share(words) if lexical else 0.0,
         agree,
         float(not lexical),
-        float(bool(query.other_places)),
+        # 台湾 in 福厦泉和台湾的合作 is not a rival place: the named pilot's clause answers.
+        float(bool(query.other_places) and not (query.regions and top.clause.region in query.regions)),
         region_gap,
         kind_miss,
-        float(not type_matches(query.answer_type, top.clause.text)),
-        float(query.scope and bool(query.regions) and top.clause.kind == "scope"),
+        # A scope sentence answers 几个城市 by naming them, without a digit.
+        float(not scope_hit and not type_matches(query.answer_type, top.clause.text)),
+        float(scope_hit),
         _unmatched_share(query, words),
+        float(kind in _FORM_KINDS and gives_kind(kind, retriever.clause_norm(top.clause))),
         1.0,
     ]
 
@@ -155,6 +164,8 @@ def vetoed(query: Query, cited: Sequence[Hit]) -> bool:
     # 《上海市…条例》 or 促进科技成果转化法第六十条: a document or an article the corpus does not hold.
     asked = query.documents
     absent = asked.unknown or bool(asked.article and not any(h.clause.article and _article_number(h.clause.article) == asked.article for h in cited))
+    # 上海 or 雄安新区 alone, where the best clause is a pilot's own measure: that measure is not that place's.
+    elsewhere = bool(query.other_places) and not query.regions and bool(cited) and cited[0].clause.region is not None
     # Markup, formulas and code ("<script>alert(1)</script>", "$$x^2$$") ask nothing:
     # e5 scores sit near 0.8 for any string, so no score can be trusted on them.
-    return strict_miss or figure_miss or absent or not has_words(query.text)
+    return strict_miss or figure_miss or absent or elsewhere or not has_words(query.text)

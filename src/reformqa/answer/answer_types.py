@@ -146,8 +146,14 @@ def type_boost(answer_type: str | None) -> float:
     return TYPE_BOOST if answer_type == "number" else SPECIFIC_TYPE_BOOST
 
 
+# Question words. Without one, 有没有/是否/吗 asks yes or no (有没有比例限制); with one, the word says what is asked.
+_ASKS = re.compile(r"多少|多久|多长|几|哪|什么|啥|谁|怎么|怎样|如何|何|\b(?:how|what|which|who|when|where)\b")
+
+
 def asked_kind(normalized: str) -> str | None:
     """The kind of answer a question asks for (ANSWER_KINDS), or None for a plain 'what is done about X'."""
+    if ANSWER_KINDS["yesno"][0].search(normalized) and not _ASKS.search(normalized):
+        return "yesno"  # 有没有比例限制: yes or no, with its qualifier, not a figure
     return next((name for name, (asks, _) in ANSWER_KINDS.items() if asks.search(normalized)), None)
 
 

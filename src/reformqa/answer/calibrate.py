@@ -31,6 +31,9 @@ from .synonyms import corpus_synonyms
 __all__ = ["Example", "fit_calibration", "logistic", "out_of_domain", "clause_questions", "corpus_profile"]
 
 _SEARCH_K = 30
+# A wrong "no" costs a user the answer the documents hold; a wrong "yes" shows a clause that does not answer,
+# quoted and cited so the user can see it. The cut refuses this share of the unanswerable, and answers all else.
+REFUSE_SHARE = 0.92
 _CLAUSE_QUESTIONS = 60
 # Question frames for the questions made from clauses: how people ask about a measure.
 _FRAMES = ("{a}是怎么规定的？", "关于{a}有什么要求", "{r}{a}怎么做", "{a}的具体内容是什么", "有没有{a}方面的规定？", "{r}在{a}上有什么举措")
@@ -123,8 +126,16 @@ def _balanced_accuracy(answered: np.ndarray, y: np.ndarray, sw: np.ndarray) -> f
 
 
 def _best_threshold(p: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
-    """The cut with the best balanced accuracy of answering and abstaining; ties go to the middle of the best run."""
+    """The lowest cut that still refuses REFUSE_SHARE of the unanswerable questions: the fewest wrong "no"s for that.
+
+    Where no cut refuses that many, the cut with the best balanced accuracy; ties go to the middle of the best run.
+    """
     cuts = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    neg = y == 0
+    refused = np.array([float((sw * ((p < cut) & neg)).sum() / max((sw * neg).sum(), 1e-9)) for cut in cuts])
+    enough = np.flatnonzero(refused >= REFUSE_SHARE)
+    if len(enough):
+        return float(cuts[enough[0]])
     scores = np.array([_balanced_accuracy(p >= cut, y, sw) for cut in cuts])
     best = np.flatnonzero(scores >= scores.max() - 1e-9)
     return float(cuts[best[len(best) // 2]])

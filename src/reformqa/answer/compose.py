@@ -96,7 +96,9 @@ def compose(
     # needs the pilots named or asked for (试点, 地区…), or a pilot's clause to answer best.
     about_pilots = not hits or hits[0].clause.region is not None or bool(_PILOTS_ASKED.search(query.normalized))
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions and about_pilots))
-    answerable = bool(hits) and p >= threshold(calibration, values) and not vetoed(query, hits[:k])
+    # Which places a named pilot takes in, answered by that pilot's own scope sentence: the scores cannot outweigh that.
+    scope_answer = bool(hits) and values[FEATURES.index("scope_hit")] == 1.0
+    answerable = bool(hits) and (scope_answer or p >= threshold(calibration, values)) and not vetoed(query, hits[:k])
     citations: list[Citation] = []
     if answerable and list_question:
         citations = _listed(retriever, lexicon, query, hits, calibration, regions, bridge)

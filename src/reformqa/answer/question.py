@@ -28,6 +28,12 @@ _LIST = re.compile(
 # "无锡属于哪个试点" asks for a scope sentence, not a measure.
 _SCOPE = re.compile(r"属于|归属|范围|包括|包含|涵盖|覆盖|辖区|哪个试点|哪一个试点|\bpart of\b|\bbelong|\bcover|\binclude|\bscope\b"
                     r"|\b(?:which|what) pilot\b(?! (?:regions|areas|zones|cities)\b)")
+# With a pilot named, asking which cities or places it takes in is a scope question too (苏南都有哪几个城市,
+# 芜湖哪个地方被纳入合肥都市圈, 大湾区九市指的是哪九个); without one, 哪些城市 asks which pilots.
+_MEMBERS = re.compile(
+    r"纳入|划入|指的是哪|都(?:是|有)哪|[一二两三四五六七八九十\d]+个(?:城市|地市|市)|(?:哪|几)[一二两三四五六七八九十几\d]*[个座]?(?:城市|地市|市|地方|区县|县区|县市|区|县)"
+    r"|\b(?:which|what|how many) (?:cities|counties|districts|places|areas)\b"
+)
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")  # Hefei's plan: the gazetteer reads hefei
 _PLACE_NOUNS = "district|county|city|province|municipality|prefecture|metropolitan area|region|area"
 # An English question's dense score says less than its bridged words: e5 scores any English string near 0.8.
@@ -130,7 +136,7 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         list_intent=bool(_LIST.search(normalized)),
         numeric=bool(NUMERIC.search(normalized)),
         answer_type=asked_type(normalized),
-        scope=bool(_SCOPE.search(normalized)),
+        scope=bool(_SCOPE.search(normalized) or (named and _MEMBERS.search(_without(normalized, region_terms)))),
         # English words with no counterpart count as words no clause holds, as an unknown Chinese word does.
         words=words + (bridged.unmatched if bridged else ()),
         tokens=tuple(tokenizer(normalized if bridged is None else lexical)),
@@ -140,6 +146,13 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         unmatched=bridged.unmatched if bridged else (),
         bridged=bridged.text if bridged else "",
     )
+
+
+def _without(text: str, terms: tuple[str, ...]) -> str:
+    """The text with the place names taken out (成都有哪些… is not 都有哪)."""
+    for term in sorted(terms, key=len, reverse=True):
+        text = text.replace(term, " ")
+    return text
 
 
 def chinese_topic(query: Query, gazetteer: Gazetteer, tokenizer: Tokenizer, places: list[str]) -> Query:

@@ -7,9 +7,29 @@ that carries 科研.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
-__all__ = ["Lexicon"]
+__all__ = ["Lexicon", "abbreviates"]
+
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=65536)
+def _abbreviation(word: str) -> re.Pattern[str] | None:
+    # Chinese shortens a term by keeping some of its characters in order: 国企 for 国有企业,
+    # 高校 for 高等学校, 科研 for 科学研究. The full form spans at most twice the short one.
+    if not 2 <= len(word) <= 4 or not _HAN.fullmatch(word):
+        return None
+    gap = "".join(re.escape(ch) + "[\u4e00-\u9fff]{0,2}" for ch in word[:-1])
+    return re.compile(f"(?=({gap}{re.escape(word[-1])}))")
+
+
+def abbreviates(word: str, text: str) -> bool:
+    """Whether a short Chinese word stands in the text through a longer form it abbreviates (国企: 国有企业)."""
+    pattern = _abbreviation(word)
+    return pattern is not None and any(len(m.group(1)) <= 2 * len(word) for m in pattern.finditer(text))
 
 
 class Lexicon:
@@ -19,6 +39,7 @@ class Lexicon:
         self._idf = idf
         self._max_idf = max_idf
         self._synonyms = synonyms or {}  # word -> a corpus word with the same sense (answer.synonyms)
+        self._by_first: dict[str, str] | None = None  # first character -> the corpus words it starts, joined
 
     def weight(self, word: str) -> float:
         """How much a word says: rare words weigh more (unseen words the most)."""
@@ -33,7 +54,11 @@ class Lexicon:
         if not words:
             return 0.0
         total = sum(self.weight(w) for w in words)
-        return sum(self.weight(w) for w in words if w in text_norm) / total
+        return sum(self.weight(w) for w in words if self._in_text(w, text_norm)) / total
+
+    def _in_text(self, word: str, text_norm: str) -> bool:
+        synonym = self._synonyms.get(word)
+        return word in text_norm or (synonym is not None and synonym in text_norm) or abbreviates(word, text_norm)
 
     def present(self, word: str) -> bool:
         """Whether the word occurs anywhere in the corpus: as a token, as adjacent character pairs, or through a synonym."""
@@ -42,7 +67,17 @@ class Lexicon:
         # The index holds every character bigram of the text (~ab): a word jieba cut
         # differently in the clauses is still found when all its bigrams are there.
         pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-        return bool(pairs) and all("~" + p in self._idf for p in pairs)
+        return (bool(pairs) and all("~" + p in self._idf for p in pairs)) or abbreviates(word, self._starting(word[0]))
+
+    def _starting(self, first: str) -> str:
+        """The corpus words that begin with a character, one per line (for abbreviations)."""
+        if self._by_first is None:
+            groups: dict[str, list[str]] = {}
+            for term in self._idf:
+                if term[:1] != "~" and len(term) >= 3:
+                    groups.setdefault(term[0], []).append(term)
+            self._by_first = {ch: "\n".join(terms) for ch, terms in groups.items()}
+        return self._by_first.get(first, "")
 
     def missing_share(self, words: Sequence[str]) -> float:
         """Share of the words (weighted by rarity) that occur nowhere in the corpus (0.0 for no words)."""

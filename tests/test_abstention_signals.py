@@ -1,0 +1,60 @@
+"""Abstention reads questions as people ask them: abbreviations, membership of a pilot, yes/no, code, other places."""
+
+from __future__ import annotations
+
+import pytest
+
+from reformqa.answer import analyse, asked_kind, has_words
+from reformqa.answer.signals import Lexicon, abbreviates
+from reformqa.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("short", "text", "expected"),
+    [("国企", "推动国有企业科研成果转化", True), ("高校", "高等学校和科研机构", True), ("科研", "科学研究", True),
+     ("国企", "国家鼓励企业", False), ("个税", "个人所得税", False), ("碳排", "排放", False)],
+)
+def test_an_abbreviation_stands_for_its_full_form(short: str, text: str, expected: bool):
+    assert abbreviates(short, text) is expected
+
+
+def test_a_corpus_word_an_abbreviation_shortens_is_not_missing():
+    lexicon = Lexicon({"国有企业": 3.0, "转化": 1.0}, 4.0)
+    assert lexicon.present("国企") and not lexicon.present("碳排")
+    assert lexicon.coverage(["国企", "转化"], "推动国有企业科研成果转化") == 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["粤港澳大湾区内地九市指的是哪九个城市？", "福厦泉一共就三个城市吧，都是哪几个", "芜湖市有哪个地方被纳入合肥都市圈试点？",
+     "How many cities does the Southern Jiangsu pilot cover?"],
+)
+def test_which_places_a_named_pilot_takes_in_is_answered_by_its_scope(project, question: str):
+    answer = project.ask(question)
+    assert answer.answerable, answer.features
+    assert answer.citations[0].hit.clause.kind == "scope"
+
+
+def test_a_place_name_ending_like_a_question_word_is_not_a_scope_question(project):
+    stored = project.retriever().stored
+    assert not analyse("成都有哪些飞欧洲的航空公司？", stored.gazetteer, stored.tokenizer, stored.other_places).scope
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("有没有比例限制？", "yesno"), ("劳务费支出是否受比例限制", "yesno"), ("奖励比例有没有规定是多少？", "figure"),
+     ("Is there a cap on the share?", "yesno")],
+)
+def test_yes_or_no_without_a_question_word(question: str, kind: str):
+    assert asked_kind(normalize(question)) == kind
+
+
+@pytest.mark.parametrize("statement", ["SELECT name FROM pilots;", "DROP TABLE clauses;", "insert into t values (1);"])
+def test_sql_asks_nothing(project, statement: str):
+    assert not has_words(statement)
+    assert not project.ask(statement).answerable
+
+
+def test_a_pilots_measure_does_not_answer_for_a_place_outside_the_pilots(project):
+    answer = project.ask("魔都的科研人员职务成果赋权比例是多少？")
+    assert not answer.answerable
