@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from reformqa.answer import analyse, asked_kind, has_words
 from reformqa.answer.signals import Lexicon, abbreviates
 from reformqa.normalize import normalize
+from reformqa.project import Project
+from reformqa.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -58,3 +63,32 @@ def test_sql_asks_nothing(project, statement: str):
 def test_a_pilots_measure_does_not_answer_for_a_place_outside_the_pilots(project):
     answer = project.ask("魔都的科研人员职务成果赋权比例是多少？")
     assert not answer.answerable
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("按份共有时完成人的份额是多少？", "figure"), ("转化奖励要交多少个人所得税？", "figure"), ("科技部联系人的电话是多少？", None),
+     ("福厦泉一共有几个城市", "count")],
+)
+def test_legal_terms_and_contacts_are_not_counts_or_figures(question: str, kind: str | None):
+    assert asked_kind(normalize(question)) == kind
+
+
+def test_an_english_word_the_documents_write_verbatim_is_matched(shared_corpus: Path, tmp_path: Path):
+    """The State Council guideline writes SCI in Latin letters: an English question's SCI meets it there."""
+    from fakes import FakeEmbedder
+
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(shared_corpus / "gov2021_cgpj.txt", tmp_path / "seeds")
+    project = Project(Settings.from_env(home=tmp_path), embedder=FakeEmbedder())
+    project.build()
+    stored = project.retriever().stored
+    query = analyse("What does the guideline say about putting SCI papers first?", stored.gazetteer, stored.tokenizer,
+                    stored.other_places, bridge=project._bridge)
+    assert ("sci", "sci") in query.matched_terms and "sci" not in query.unmatched
+
+
+def test_english_law_words_reach_the_laws_terms(project):
+    bridged = dict(project.ask("What is the minimum share of the net income that goes to the team?").matched_terms)
+    assert bridged.get("minimum") in {"不低于", "最低", "至少"}
+    assert "goes" not in bridged

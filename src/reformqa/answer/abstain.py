@@ -107,7 +107,9 @@ def features(retriever: Retriever, lexicon: Lexicon, query: Query, hits: Sequenc
     cover = _coverage(retriever, lexicon, words, hits) if lexical else [0.0] * len(hits)
     region_gap = 0.0
     if lexical and query.regions:
-        inside = [c for c, h in zip(cover, hits) if h.clause.region in query.regions]
+        # 北京 names the pilot and the 北京市 regulation alike: a clause of either is inside what was asked.
+        asked_docs = set(query.documents.named) | set(query.documents.places)
+        inside = [c for c, h in zip(cover, hits) if h.clause.region in query.regions or h.clause.doc_id in asked_docs]
         # The concept is in the corpus but not in the region asked about: that region does not say.
         region_gap = max(0.0, max(cover) - max(inside, default=0.0))
     kind = query.answer_kind

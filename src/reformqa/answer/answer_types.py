@@ -62,7 +62,8 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\d+\s*(?:年|个月|日|天|周)(?:内|以上|以内|以下|之内)?|长期|期限|有效期|届满|年限"),
     ),
     "count": (
-        re.compile(r"几(?:个|项|家|类|座|所|种|条|位|名|批|次)|多少(?:个|项|家|类|座|所|种|条|位|名|批)|一共|总共|共有|共计|数量|\bhow many\b|\bnumber of\b"),
+        # Not 按份共有 (a form of ownership) nor 多少个人所得税 (how much income tax).
+        re.compile(r"几(?:个|项|家|类|座|所|种|条|位|名|批|次)|多少(?:个(?!人)|项|家|类|座|所|种|条|位|名|批)|一共|总共|共有(?=几|多少)|共计|数量|\bhow many\b|\bnumber of\b"),
         re.compile(r"\d+\s*(?:个|项|家|类|条|座|所|批|种|位|名|次|市|县|区)|[一二两三四五六七八九十百]+(?:个|项|家|类|条|座|所|批|种|位|名|市)|、"),
     ),
     "figure": (
@@ -147,11 +148,14 @@ def type_boost(answer_type: str | None) -> float:
 
 
 # Question words. Without one, 有没有/是否/吗 asks yes or no (有没有比例限制); with one, the word says what is asked.
+_CONTACT = re.compile(r"电话|号码|手机|传真|邮编|邮箱|网址|\b(?:phone|telephone|fax|e-?mail|postcode|website)\b")
 _ASKS = re.compile(r"多少|多久|多长|几|哪|什么|啥|谁|怎么|怎样|如何|何|\b(?:how|what|which|who|when|where)\b")
 
 
 def asked_kind(normalized: str) -> str | None:
     """The kind of answer a question asks for (ANSWER_KINDS), or None for a plain 'what is done about X'."""
+    if _CONTACT.search(normalized):
+        return None  # 联系电话是多少: a fact to look up, not a figure
     if ANSWER_KINDS["yesno"][0].search(normalized) and not _ASKS.search(normalized):
         return "yesno"  # 有没有比例限制: yes or no, with its qualifier, not a figure
     return next((name for name, (asks, _) in ANSWER_KINDS.items() if asks.search(normalized)), None)

@@ -189,7 +189,11 @@ class Bridge:
                     i += n
                     break
             else:
-                unmatched.append((content[i].start, content[i].surface))
+                word = content[i].surface
+                if len(word) >= 2 and self.postings is not None and self.postings.of(word):
+                    units.append((content[i].start, content[i].end, word, [word]))  # SCI, AI: the documents write it too
+                else:
+                    unmatched.append((content[i].start, word))
                 i += 1
         for (start, end, english, _), term in zip(units, self._choose([(e, t) for _, _, e, t in units])):
             pieces.append((start, end, english, term))

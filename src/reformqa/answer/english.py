@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     kind kinds type types sort thing things way ways anything something nothing everything anyone someone
     region regions area areas place places city cities locality localities district districts county counties province provinces
     municipality municipalities prefecture prefectures
+    go goes went gone going come comes came
     let lets allowed able possible exactly actually really please know want like
     mr mrs ms etc eg ie e.g i.e""".split()
 )
