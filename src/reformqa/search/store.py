@@ -40,7 +40,9 @@ __all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "che
 # 4: documents and clauses read as laws are cited (article, place, jurisdiction, dates); calibration
 # with a corpus profile and corpus-independent features; the manifest holds a checksum of every file;
 # bridge.json beside the index (English words -> the corpus's Chinese terms).
-FORMAT_VERSION = 4
+# 5: calibration.json weighs a new feature (kind_hit) and cuts at a refusal share: an index of format 4
+# would fall back to answering everything, so it is rebuilt instead.
+FORMAT_VERSION = 5
 REQUIRED_FILES = ("manifest.json", "documents.jsonl", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
 # bench/: with nlist = 4*sqrt(N), 256 probes kept recall@10 >= 0.95 at 100k and 1M clauses.
 IVF_NPROBE = 256
