@@ -13,16 +13,21 @@ CSS = """
 .gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
 #rq-top { align-items: center; flex-wrap: wrap; gap: 8px; }
 .rq-header h1 { font-size: 1.45rem; margin: 0 0 2px 0; font-weight: 650; word-break: keep-all; overflow-wrap: normal; }
-.rq-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 0.92rem; }
+.rq-header p { margin: 0; color: #4b5563; font-size: 0.92rem; }
 #rq-lang { flex-grow: 0; }
 #rq-lang .wrap { flex-wrap: nowrap; gap: 6px; justify-content: flex-end; }
-#rq-lang label.selected { background: var(--color-accent); color: white; border-color: var(--color-accent); font-weight: 650; }
+#rq-lang label.selected { background: #1d4ed8; color: white; border-color: #1d4ed8; font-weight: 650; }
 #rq-lang label { border: 1px solid var(--border-color-primary); }
+.gradio-container button.primary { background: #1d4ed8 !important; color: #fff !important; border-color: #1d4ed8 !important; }
+.gradio-container button.stop { background: #b91c1c !important; color: #fff !important; }
+.gradio-container { --body-text-color-subdued: #4b5563; --input-placeholder-color: #6b7280; --block-info-text-color: #4b5563; --block-label-text-color: #374151; }
 /* Focus is always visible: keyboard users see where they are. */
 .gradio-container button:focus-visible, .gradio-container a:focus-visible, .gradio-container [tabindex]:focus-visible,
 .gradio-container textarea:focus, .gradio-container input:focus-visible, #rq-lang label:focus-within {
   outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
 .rq-hidden { display: none !important; }
+#rq-tabs button[role=tab] { color: #374151; }
+#rq-tabs button[role=tab][aria-selected=true] { color: #1d4ed8; font-weight: 650; }
 .rq-answer, .rq-sources, .rq-asked { overflow-wrap: anywhere; word-break: normal; line-height: 1.7; }
 .rq-text, .rq-asked, .rq-context { white-space: pre-wrap; }
 .rq-quote { border-left: 3px solid var(--color-accent); background: var(--background-fill-secondary); padding: 6px 10px; border-radius: 4px; font-size: 1.04em; }
@@ -45,23 +50,24 @@ mark.rq-key { background: #fbbf24; color: #111827; font-weight: 650; padding: 0 
 .rq-list li { margin: 4px 0; }
 .rq-region { font-weight: 600; }
 .rq-colon::after { content: "："; }
-.rq-dim .rq-text { color: var(--body-text-color-subdued); }
+.rq-dim .rq-text { color: #4b5563; }
 .rq-none { font-weight: 600; margin-bottom: 4px; }
 .rq-lead { font-weight: 600; margin: 2px 0; }
 .rq-doubt { color: #92400e; background: #fffbeb; border: 1px solid #fcd34d; border-radius: 4px; padding: 2px 8px; margin: 2px 0 6px 0; font-size: 0.92em; }
-.rq-cites { margin-top: 8px; border-top: 1px dashed var(--border-color-primary); padding-top: 4px; font-size: 0.85em; color: var(--body-text-color-subdued); }
+.rq-cites { margin-top: 8px; border-top: 1px dashed var(--border-color-primary); padding-top: 4px; font-size: 0.85em; color: #4b5563; }
 .rq-cites ul { list-style: none; margin: 0; padding: 0; }
 .rq-cites li { margin: 2px 0; }
 .rq-cites-label { font-weight: 600; }
+.rq-cites .rq-place, .rq-answer .rq-carry, .rq-answer .rq-meta { color: #374151; }
 .rq-title { font-weight: 650; }
-.rq-place { color: var(--body-text-color-subdued); margin-left: 6px; }
+.rq-place { color: #4b5563; margin-left: 6px; }
 .rq-num { font-weight: 650; color: #1d4ed8; }
 details.rq-cite, details.rq-ids { margin: 4px 0 0 0; font-size: 0.85em; }
-details.rq-cite > summary, details.rq-ids > summary { cursor: pointer; color: var(--body-text-color-subdued); }
+details.rq-cite > summary, details.rq-ids > summary { cursor: pointer; color: #4b5563; }
 .rq-context { margin: 4px 0 2px 0; padding: 6px 10px; background: var(--background-fill-secondary); border-radius: 4px; }
-.rq-near { color: var(--body-text-color-subdued); }
-.rq-meta { font-size: 0.85em; color: var(--body-text-color-subdued); overflow-wrap: anywhere; }
-.rq-carry { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 4px; }
+.rq-near { color: #4b5563; }
+.rq-meta { font-size: 0.85em; color: #4b5563; overflow-wrap: anywhere; }
+.rq-carry { font-size: 0.85em; color: #4b5563; margin-bottom: 4px; }
 .rq-notice { color: #92400e; font-size: 0.92em; padding: 2px 4px; }
 .rq-filter-warn { color: #92400e; background: #fffbeb; border: 1px solid #fcd34d; border-radius: 4px; padding: 4px 8px; font-size: 0.92em; }
 .rq-section { font-weight: 650; font-size: 1.05rem; margin: 2px 0 4px 0; }
@@ -71,12 +77,12 @@ details.rq-cite > summary, details.rq-ids > summary { cursor: pointer; color: va
 .rq-card-quote { margin-bottom: 4px; }
 .rq-card-actions { display: flex; gap: 6px; flex-wrap: wrap; }
 .rq-card-actions .rq-copy { margin-left: 0; }
-.rq-strength { margin-left: auto; font-size: 0.8em; color: var(--body-text-color-subdued); white-space: nowrap; display: inline-flex; align-items: center; gap: 4px; }
+.rq-strength { margin-left: auto; font-size: 0.8em; color: #4b5563; white-space: nowrap; display: inline-flex; align-items: center; gap: 4px; }
 .rq-bar { display: inline-block; width: 44px; height: 6px; background: var(--background-fill-secondary); border-radius: 3px; overflow: hidden; border: 1px solid var(--border-color-primary); }
 .rq-bar > span { display: block; height: 100%; background: #16a34a; }
 .rq-s-fair .rq-bar > span { background: #d97706; }
 .rq-s-weak .rq-bar > span { background: #9ca3af; }
-.rq-hint { color: var(--body-text-color-subdued); font-size: 0.92em; }
+.rq-hint { color: #4b5563; font-size: 0.92em; }
 #rq-sources { max-height: 640px; overflow-y: auto; }
 #rq-options { margin-top: 8px; position: relative; z-index: 1; }
 #rq-title .html-container, #rq-sources-title .html-container, #rq-sources .html-container, #rq-carry-bar .html-container,
@@ -89,8 +95,8 @@ details.rq-cite > summary, details.rq-ids > summary { cursor: pointer; color: va
 .rq-viewer { line-height: 1.8; }
 .rq-vhead-bar { position: sticky; top: 0; background: var(--background-fill-primary); border-bottom: 1px solid var(--border-color-primary); padding: 4px 0; z-index: 2; }
 .rq-vtitle { font-weight: 650; font-size: 1.05rem; }
-.rq-voutline { font-size: 0.88em; color: var(--body-text-color-subdued); overflow-wrap: anywhere; }
-#rq-viewer { max-height: 72vh; overflow-y: auto; }
+.rq-voutline { font-size: 0.88em; color: #4b5563; overflow-wrap: anywhere; }
+.rq-viewer.rq-doc-open { max-height: 72vh; overflow-y: auto; }
 .rq-vdoc { padding: 6px 2px; overflow-wrap: anywhere; }
 .rq-vhead { font-weight: 650; margin: 12px 0 4px 0; white-space: pre-wrap; }
 .rq-vtext, .rq-vclause { white-space: pre-wrap; margin: 4px 0; }
@@ -108,8 +114,8 @@ details.rq-cite > summary, details.rq-ids > summary { cursor: pointer; color: va
 .rq-table td { text-align: left; padding: 7px 10px; border: none; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
 .rq-badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 0.85em; white-space: nowrap; line-height: 1.7; }
 .rq-badge.rq-yes { background: #dcfce7; color: #166534; font-weight: 600; }
-.rq-badge.rq-no { color: var(--body-text-color-subdued); border: 1px solid var(--border-color-primary); }
-tr.rq-no td { color: var(--body-text-color-subdued); background: var(--background-fill-secondary); }
+.rq-badge.rq-no { color: #4b5563; border: 1px solid var(--border-color-primary); }
+tr.rq-no td { color: #4b5563; background: var(--background-fill-secondary); }
 tr.rq-no .rq-text { font-size: 0.92em; }
 tr.rq-no mark.rq-hit { background: transparent; text-decoration: underline dotted; }
 .rq-nearest { font-size: 0.85em; margin-right: 2px; }
@@ -123,7 +129,7 @@ tr.rq-no mark.rq-hit { background: transparent; text-decoration: underline dotte
   #rq-main { flex-direction: column; }
   #rq-main > * { min-width: 0 !important; width: 100% !important; }
   #rq-sources { max-height: none; }
-  #rq-viewer { max-height: none; }
+  .rq-viewer.rq-doc-open { max-height: 80vh; }
   #rq-compare table.rq-table, #rq-compare .rq-table tbody, #rq-compare .rq-table tr, #rq-compare .rq-table td { display: block; width: 100%; }
   #rq-compare .rq-table thead, #rq-compare .rq-table colgroup { display: none; }
   #rq-compare .rq-table tr { border: 1px solid var(--border-color-primary); border-radius: 6px; margin-bottom: 8px; padding: 4px 0; }

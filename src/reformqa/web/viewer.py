@@ -81,7 +81,8 @@ def document_html(source: str, clauses: Sequence[Clause], opened: Opened, lang: 
         f'<div class="rq-vhead-bar"><div class="rq-vtitle">{escape(title_of(cited, t))} · {escape(place_of(cited, t))}</div>'
         f'<div class="rq-voutline"><span class="rq-meta">{escape(t["outline"])}</span>{escape(outline)}</div></div>'
     )
-    return f'<div class="rq-viewer" lang="zh">{head}<div class="rq-vdoc" role="document" aria-label="{escape(cited.doc_title)}">{"".join(body)}</div></div>'
+    label = escape(f"{t['tab_viewer']}：{cited.doc_title}")
+    return f'<div class="rq-viewer rq-doc-open" tabindex="0" role="region" aria-label="{label}">{head}<div class="rq-vdoc" lang="zh">{"".join(body)}</div></div>'
 
 
 def viewer_hint(lang: str, message: str = "") -> str:
