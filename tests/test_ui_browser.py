@@ -187,12 +187,12 @@ def test_english_is_kept_and_declared(browser, app):
         _open(page, url)
         assert page.evaluate("document.documentElement.lang") == "zh-CN"
         page.get_by_text("English", exact=True).click()
-        page.wait_for_function("document.querySelector('#rq-examples').innerText.includes('Wuxi')", timeout=WAIT_MS)
+        page.wait_for_function("(document.querySelector('#rq-examples') || {innerText: ''}).innerText.includes('Wuxi')", timeout=WAIT_MS)
         assert page.evaluate("document.documentElement.lang") == "en"
         _ask(page, "How is research funding managed in Wuxi?", 0)
         assert page.locator("#rq-lang input[value=en]").is_checked()
         page.reload()
-        page.wait_for_function("document.querySelector('#rq-examples').innerText.includes('Wuxi')", timeout=WAIT_MS)
+        page.wait_for_function("(document.querySelector('#rq-examples') || {innerText: ''}).innerText.includes('Wuxi')", timeout=WAIT_MS)
         assert page.evaluate("document.documentElement.lang") == "en" and page.locator("#rq-lang input[value=en]").is_checked()
     finally:
         context.close()
