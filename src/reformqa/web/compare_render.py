@@ -46,9 +46,8 @@ def _row(row: ComparisonRow, marker: Marker, t: Mapping[str, str]) -> str:
             f'<span class="rq-place">{escape(place)}</span>{open_button(cited, t)}'
             f'<details class="rq-ids"><summary>{escape(t["details"])}</summary><span class="rq-meta">{escape(ids)}</span></details>'
         )
-    labels = [escape(t[key]) for key in ("col_region", "col_mentioned", "col_quote", "col_source")]
     return (
-        f'<tr class="{state}"><td class="rq-region" data-label="{labels[0]}">{escape(region_label(row.region, t))}</td><td class="rq-state">{badge}</td>'
+        f'<tr class="{state}"><td class="rq-region">{escape(region_label(row.region, t))}</td><td class="rq-state">{badge}</td>'
         f'<td class="rq-quote-cell">{quote}</td><td class="rq-source">{source}</td></tr>'
     )
 

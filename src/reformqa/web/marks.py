@@ -75,7 +75,8 @@ def _tokens(norm: str, cut: Callable[[str], Sequence[str]] | None) -> list[tuple
     for term in cut(norm):
         i = norm.find(term, at)
         if i >= 0:
-            spans.append((i, i + len(term)))
+            # 包干制+负面清单 is one dictionary word, but + ends a word as much as a space does.
+            spans += [(i + m.start(), i + m.end()) for m in re.finditer(r"\w+", term)]
             at = i + len(term)
     return spans
 
