@@ -125,7 +125,7 @@ def test_ask_read_open_source_follow_up(browser, app):
         assert page.locator("#rq-chat script, #rq-chat strong, #rq-chat .katex").count() == 0
 
         # Like an answer (Gradio labels the button in the browser's language): one JSON line in the log.
-        page.locator("#rq-chat button[aria-label='赞'], #rq-chat button[aria-label='Like']").first.click(timeout=WAIT_MS)
+        page.locator("#rq-chat button[aria-label='有帮助'], #rq-chat button[aria-label='Like']").first.click(timeout=WAIT_MS)
         for _ in range(50):
             if feedback.path.exists():
                 break

@@ -109,7 +109,8 @@ def chip_html(citation: Citation, t: Mapping[str, str]) -> str:
     quote = citation.quote if len(citation.quote) <= 120 else citation.quote[:120] + "…"
     label = t["chip_label"].format(n=citation.rank, where=where)
     return (
-        f'<button type="button" class="rq-chip rq-open" aria-label="{escape(label)}">[{citation.rank}]'
+        # The sanitiser of chat messages drops aria-label: the accessible name rides in a visually hidden span.
+        f'<button type="button" class="rq-chip rq-open" aria-label="{escape(label)}">[{citation.rank}]<span class="rq-sr">{escape(label)}</span>'
         f'<span class="rq-tip" role="tooltip"><b>{escape(where)}</b><br>「{escape(quote)}」</span>'
         f'<span class="rq-open-src">{escape(open_key(citation))}</span></button>'
     )

@@ -26,6 +26,9 @@ CSS = """
 .gradio-container textarea:focus, .gradio-container input:focus-visible, #rq-lang label:focus-within {
   outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
 .rq-hidden { display: none !important; }
+.rq-sr { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* The chat's own trash button clears without asking: 清空对话 below asks first. */
+#rq-chat button[aria-label="Clear"], #rq-chat button[aria-label="清空"] { display: none !important; }
 #rq-tabs button[role=tab] { color: #374151; }
 #rq-tabs button[role=tab][aria-selected=true] { color: #1d4ed8; font-weight: 650; }
 .rq-answer, .rq-sources, .rq-asked { overflow-wrap: anywhere; word-break: normal; line-height: 1.7; }
@@ -180,7 +183,7 @@ PAGE_JS = """
     else { fallback(text); done(); }
   }, true);
   // Gradio's own controls carry English names, and the chat's messages their raw HTML as a label.
-  const names = { 'Like': ['赞', 'Helpful'], 'Dislike': ['踩', 'Not helpful'], 'Clear': ['清空', 'Clear'] };
+  const names = { 'Like': ['有帮助', 'Helpful'], 'Dislike': ['没帮助', 'Not helpful'], '赞': ['有帮助', 'Helpful'], '踩': ['没帮助', 'Not helpful'] };
   const tidy = () => {
     const en = document.documentElement.lang === 'en';
     document.querySelectorAll('#rq-chat button[aria-label], #rq-chat button[title]').forEach((b) => {
