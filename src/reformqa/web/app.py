@@ -71,12 +71,12 @@ def build_app(service: ChatService) -> Any:
                             reason = gr.Textbox(label=t["reason"], placeholder=t["reason_placeholder"], lines=1, max_lines=2, scale=4, elem_id="rq-reason")
                             reason_send = gr.Button(t["reason_send"], size="sm", scale=0, min_width=100, elem_id="rq-reason-send")
                         with gr.Row(elem_id="rq-carry-row", equal_height=True):
-                            carry = gr.HTML("", elem_id="rq-carry-bar")
+                            carry = gr.HTML("", visible=False, elem_id="rq-carry-bar")
                             undo = gr.Button(t["undo_carry"], visible=False, size="sm", variant="secondary", scale=0, min_width=150, elem_id="rq-undo")
                         with gr.Row(elem_id="rq-filter-row"):
                             region_chip = gr.Button("", visible=False, size="sm", variant="secondary", scale=0, min_width=60, elem_id="rq-region-chip")
                             doc_chip = gr.Button("", visible=False, size="sm", variant="secondary", scale=0, min_width=60, elem_id="rq-doc-chip")
-                            warn = gr.HTML("", elem_id="rq-warn")
+                            warn = gr.HTML("", visible=False, elem_id="rq-warn")
                             drop = gr.Button(t["drop_filter"], visible=False, size="sm", variant="primary", scale=0, min_width=120, elem_id="rq-drop")
                         with gr.Row(elem_id="rq-input-row"):
                             question = gr.Textbox(label=t["question_label"], show_label=False, placeholder=t["placeholder"], lines=1, max_lines=4, scale=5, elem_id="rq-question", autofocus=True)
@@ -122,8 +122,8 @@ def build_app(service: ChatService) -> Any:
             shown = [[s.label] for s in reply.suggestions]
             exported = service.export_chat(reply.session)
             return [
-                reply.session, reply.messages, reply.sources, reply.carry, undo_button, reply.notice, reply.question,
-                reply.warn, gr.update(visible=bool(reply.warn), value=tl["drop_filter"]),
+                reply.session, reply.messages, reply.sources, gr.update(value=reply.carry, visible=bool(reply.carry)), undo_button, reply.notice, reply.question,
+                gr.update(value=reply.warn, visible=bool(reply.warn)), gr.update(visible=bool(reply.warn), value=tl["drop_filter"]),
                 gr.update(samples=shown or [[""]], visible=bool(shown), label=tl["suggest"]), reply.suggestions,
                 gr.update(visible=bool(reply.topic), value=tl["compare_this"]), reply.topic,
                 gr.update(value=str(exported) if exported else None, interactive=exported is not None, label=tl["export_chat"]),
@@ -192,7 +192,7 @@ def build_app(service: ChatService) -> Any:
             return [
                 gr.update(visible=bool(region_name), value=tl["filter_chip"].format(name=region_label(region_name, tl)) if region_name else ""),
                 gr.update(visible=bool(doc_id), value=tl["doc_chip"].format(name=docs.get(doc_id, doc_id)) if doc_id else ""),
-                "", gr.update(visible=False),
+                gr.update(value="", visible=False), gr.update(visible=False),
             ]
 
         def on_lang(state: Session, lang_name: str, text: str, previous: Any, topic_text: str, region_name: str, doc_id: str) -> list[Any]:

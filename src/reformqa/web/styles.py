@@ -91,7 +91,7 @@ details.rq-cite > summary, details.rq-ids > summary { cursor: pointer; color: #4
 #rq-title .html-container, #rq-sources-title .html-container, #rq-sources .html-container, #rq-carry-bar .html-container,
 #rq-notice .html-container, #rq-warn .html-container, #rq-viewer .html-container { padding-left: 0 !important; padding-right: 0 !important; }
 #rq-carry-row, #rq-filter-row, #rq-answer-actions, #rq-clear-row, #rq-reason-row { align-items: center; gap: 8px; min-height: 0; flex-wrap: wrap; }
-#rq-filter-row button, #rq-answer-actions button, #rq-clear-row button, #rq-undo { font-size: 0.8rem; padding: 2px 10px; }
+#rq-filter-row button, #rq-answer-actions button, #rq-clear-row button, #rq-undo { font-size: 0.8rem; padding: 2px 10px; white-space: nowrap; width: auto !important; flex: 0 0 auto !important; }
 #rq-examples button, #rq-suggest button { font-size: 0.85rem; padding: 3px 8px; }
 #rq-chat .message-row .message { max-width: 100%; }
 /* The document viewer: the whole text, headings apart, the cited clause highlighted. */
@@ -191,10 +191,15 @@ PAGE_JS = """
         if (b.getAttribute('aria-label') === key || pair.includes(b.getAttribute('aria-label'))) { b.setAttribute('aria-label', en ? pair[1] : pair[0]); b.removeAttribute('title'); }
       }
     });
-    document.querySelectorAll('#rq-chat [aria-label]').forEach((m) => {
-      const label = m.getAttribute('aria-label') || '';
-      if (label.includes('<')) m.setAttribute('aria-label', (m.textContent || '').trim().slice(0, 200));
+    // A message is labelled by what it says, never by its HTML.
+    document.querySelectorAll('#rq-chat [data-testid=user], #rq-chat [data-testid=bot]').forEach((m) => {
+      const lead = m.dataset.testid === 'user' ? (en ? 'Question: ' : '问题：') : (en ? 'Answer: ' : '回答：');
+      const content = ['.rq-asked', '.rq-quote .rq-text', '.rq-none', '.rq-list', '.rq-answer'].map((q) => m.querySelector(q)).find(Boolean);
+      const label = lead + ((content && content.textContent) || '').trim().slice(0, 160);
+      if (m.getAttribute('aria-label') !== label) m.setAttribute('aria-label', label);
     });
+    const log = document.querySelector('#rq-chat [role=log]');
+    if (log) log.setAttribute('aria-label', en ? 'Conversation' : '对话');
   };
   new MutationObserver(tidy).observe(document.body, { childList: true, subtree: true });
   // The language: kept for the session, and declared on the page.
