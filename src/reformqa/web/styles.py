@@ -28,7 +28,7 @@ CSS = """
 .rq-hidden { display: none !important; }
 .rq-sr { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 /* The chat's own trash button clears without asking: 清空对话 below asks first. */
-#rq-chat button[aria-label="Clear"], #rq-chat button[aria-label="清空"] { display: none !important; }
+#rq-chat .icon-button-wrapper.top-panel, #rq-chat button[aria-label="Clear"] { display: none !important; }
 #rq-tabs button[role=tab] { color: #374151; }
 #rq-tabs button[role=tab][aria-selected=true] { color: #1d4ed8; font-weight: 650; }
 .rq-answer, .rq-sources, .rq-asked { overflow-wrap: anywhere; word-break: normal; line-height: 1.7; }
