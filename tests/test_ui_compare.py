@@ -138,11 +138,13 @@ def test_exports_hold_ten_rows_with_verbatim_quotes_and_citations(service: ChatS
     documents = project.retriever().stored.documents
     for (region, mentioned, quote, citation), row in zip(rows, reply.comparison.rows):
         assert mentioned == ("提及" if row.mentioned else "未提及")
-        if row.mentioned:
-            doc, clause_id, span = citation.split(" ")
-            start, end = map(int, span.strip("[]").split(":"))
-            assert clause_id == row.citation.hit.clause.clause_id and documents[doc].text[start:end] == quote  # verbatim
-    assert next(r for r in rows if r[0] == "成都市")[3].split(" ")[1] == "chengdu-02"
+        # Cited as people cite it (the document and the place), then the ids and offsets that find it again.
+        assert citation.startswith(f"《{row.citation.hit.clause.doc_title}》")
+        doc, clause_id, start, end = re.search(r"（(\S+) (\S+) \[(\d+):(\d+)\]）$", citation).groups()
+        said = quote if row.mentioned else quote.removeprefix("最接近：")  # a 未提及 row keeps its nearest clause, labelled
+        assert said != quote or row.mentioned
+        assert clause_id == row.citation.hit.clause.clause_id and documents[doc].text[int(start) : int(end)] == said  # verbatim
+    assert " chengdu-02 " in next(r for r in rows if r[0] == "成都市")[3]
     markdown = md_file.read_text(encoding="utf-8").splitlines()
     assert markdown[0].startswith("5/10 个试点提及") and markdown[2].startswith("| 试点 |")
     body = [line for line in markdown[4:] if line.startswith("| ")]

@@ -21,7 +21,6 @@ from .limits import Limits
 from .marks import Marker
 from .ratelimit import RateLimiter
 from .render import header_html, section_html, sources_html
-from .styles import SCROLL_JS
 from .texts import EXAMPLES, TEXTS, TOPICS
 from .viewer import viewer_hint
 
@@ -243,10 +242,9 @@ def build_app(service: ChatService) -> Any:
         compare_button.click(on_compare, compare_inputs, compare_page, **private)
         topics.click(lambda sample: sample[0], [topics], [topic], **private).then(on_compare, compare_inputs, compare_page, **private)
         compare_this.click(lambda text: [text, gr.Tabs(selected="compare")], [topic_now], [topic, tabs], **private).then(on_compare, compare_inputs, compare_page, **private)
-        suggest.click(on_suggest, [suggest, ahead, session, region, mode, doc], page + [viewer, tabs], **private).then(None, None, None, js=SCROLL_JS, **private)
-        open_go.click(lambda key, s: [service.open_source(key, s.lang), gr.Tabs(selected="viewer")], [open_key, session], [viewer, tabs], **private).then(
-            None, None, None, js=SCROLL_JS, **private
-        )
+        # The page script scrolls the opened clause into view (styles.PAGE_JS): no event runs in the browser only.
+        suggest.click(on_suggest, [suggest, ahead, session, region, mode, doc], page + [viewer, tabs], **private)
+        open_go.click(lambda key, s: [service.open_source(key, s.lang), gr.Tabs(selected="viewer")], [open_key, session], [viewer, tabs], **private)
         relabelled = [
             header, sources_title, send, examples, options, region, doc, mode, chat_tab, compare_tab, viewer_tab, compare_button, topics, csv_button, md_button,
             clear, clear_yes, clear_no, reason, reason_send, viewer, region_chip, doc_chip,

@@ -14,6 +14,7 @@ record around it, counting the fragments in ``damaged``; no earlier record is lo
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -21,7 +22,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,47 +80,54 @@ class FeedbackLog:
             text = text.replace(raw, escaped)
         return (text + "\n").encode("utf-8")
 
-    def append(self, record: Feedback) -> None:
-        """Add one record at the end of the log, whole or not at all; OSError if it could not be saved."""
-        data = self.line(record)
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[int]:
+        """The log, open and locked against other threads and processes: the file now at the path, not one a rename replaced."""
         self.folder.mkdir(parents=True, exist_ok=True)
         # O_NOFOLLOW: a symlink planted at feedback.jsonl does not redirect the write.
         flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         with self._lock:
-            fd = os.open(self.path, flags, 0o600)
-            try:
+            while True:
+                fd = os.open(self.path, flags, 0o600)
                 fcntl.flock(fd, fcntl.LOCK_EX)
-                size = os.fstat(fd).st_size
-                if size and os.pread(fd, 1, size - 1) != b"\n":
-                    data = b"\n" + data  # a fragment ends the log: the record starts a line of its own
-                self._write_whole(fd, data, size)
+                try:
+                    current = os.stat(self.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+                except FileNotFoundError:
+                    current = False
+                if current:
+                    break
+                os.close(fd)  # ``replace`` renamed a new log over this one while we waited: lock that one
+            try:
+                yield fd
             finally:
                 os.close(fd)  # closing also releases the flock
+
+    def append(self, record: Feedback) -> None:
+        """Add one record at the end of the log, whole or not at all; OSError if it could not be saved."""
+        data = self.line(record)
+        with self._locked() as fd:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                data = b"\n" + data  # a fragment ends the log: the record starts a line of its own
+            self._write_whole(fd, data, size)
 
     def replace(self, record: Feedback) -> None:
         """Put ``record`` in place of the line of the same answer (appended if there is none); OSError if not saved.
 
-        The new file is written beside the old one and renamed over it, under the same
-        locks as ``append``: a reader sees the old log or the new one, never half of each.
+        The new log is written beside the old one and renamed over it while the old one is
+        locked: a reader sees the old log or the new one, never half of each.
         """
         data = self.line(record)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        with self._lock:
-            fd = os.open(self.path, flags, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                lines = os.pread(fd, os.fstat(fd).st_size, 0).split(b"\n")
-                kept = [raw for raw in lines if raw.strip() and (_parse(raw) or {}).get("answer") != record.answer]
-                temporary = self.path.with_name(f".{FEEDBACK_FILE}.{os.getpid()}.tmp")
-                with open(temporary, "wb") as out:
-                    out.write(b"".join(raw + b"\n" for raw in kept) + data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.chmod(temporary, 0o600)
-                os.replace(temporary, self.path)
-            finally:
-                os.close(fd)
+        with self._locked() as fd:
+            lines = os.pread(fd, os.fstat(fd).st_size, 0).split(b"\n")
+            kept = [raw for raw in lines if raw.strip() and (_parse(raw) or {}).get("answer") != record.answer]
+            temporary = self.path.with_name(f".{FEEDBACK_FILE}.{os.getpid()}.tmp")
+            with open(temporary, "wb") as out:
+                out.write(b"".join(raw + b"\n" for raw in kept) + data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
 
     def _write_whole(self, fd: int, data: bytes, size: int) -> None:
         view = memoryview(data)

@@ -1,4 +1,4 @@
-"""The UI's looks and its one script: CSS for desktop and phone, and the page script (copy, open a source, language).
+"""The UI's looks and its one script: CSS for desktop and phone, and the page script (copy, open a source, show it, language).
 
 System font stacks only: nothing is fetched from a font CDN. At 640 px and
 below the columns stack (the sources right after the answer), the comparison
@@ -7,7 +7,7 @@ table becomes one card a pilot, and nothing is wider than the screen.
 
 from __future__ import annotations
 
-__all__ = ["CSS", "PAGE_JS", "SCROLL_JS"]
+__all__ = ["CSS", "PAGE_JS"]
 
 CSS = """
 .gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
@@ -140,6 +140,7 @@ tr.rq-no mark.rq-hit { background: transparent; text-decoration: underline dotte
   #rq-compare .rq-table td.rq-region { display: inline-block; width: auto; }
   #rq-compare .rq-table td.rq-state { display: inline-block; width: auto; }
   #rq-table-bar > * { min-width: 0 !important; }
+  #rq-table-bar > #rq-coverage { flex: 1 1 100% !important; }
 }
 """
 
@@ -182,6 +183,13 @@ PAGE_JS = """
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, () => { fallback(text); done(); });
     else { fallback(text); done(); }
   }, true);
+  const showCited = (cited, tries) => {
+    if (!cited.isConnected) return;
+    if (cited.offsetParent === null) { if (tries > 0) setTimeout(() => showCited(cited, tries - 1), 100); return; }
+    cited.rqShown = true;
+    cited.scrollIntoView({ block: 'center' });
+    cited.focus({ preventScroll: true });
+  };
   // Gradio's own controls carry English names, and the chat's messages their raw HTML as a label.
   const names = { 'Like': ['有帮助', 'Helpful'], 'Dislike': ['没帮助', 'Not helpful'], '赞': ['有帮助', 'Helpful'], '踩': ['没帮助', 'Not helpful'] };
   const tidy = () => {
@@ -198,6 +206,9 @@ PAGE_JS = """
       const label = lead + ((content && content.textContent) || '').trim().slice(0, 160);
       if (m.getAttribute('aria-label') !== label) m.setAttribute('aria-label', label);
     });
+    // A clause just opened in the viewer: shown in the middle of it once its tab is on screen.
+    const cited = document.querySelector('#rq-viewer .rq-vcited');
+    if (cited && !cited.rqShown && !cited.rqWatched) { cited.rqWatched = true; showCited(cited, 50); }
     const log = document.querySelector('#rq-chat [role=log]');
     if (log) log.setAttribute('aria-label', en ? 'Conversation' : '对话');
   };
@@ -218,18 +229,5 @@ PAGE_JS = """
     };
     setTimeout(pick, 300);
   }
-}
-"""
-
-# After the viewer is filled: show the cited clause in the middle of the viewer.
-SCROLL_JS = """
-() => {
-  const show = (tries) => {
-    const cited = document.querySelector('#rq-viewer .rq-vcited');
-    if (!cited || cited.offsetParent === null) { if (tries > 0) setTimeout(() => show(tries - 1), 100); return; }
-    cited.scrollIntoView({ block: 'center' });
-    cited.focus({ preventScroll: true });
-  };
-  show(30);
 }
 """
