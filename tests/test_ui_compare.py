@@ -13,8 +13,10 @@ from conftest import sample_documents_project
 import reformqa.web.handlers
 from reformqa.errors import InvalidQuestion
 from reformqa.project import Project
+from reformqa.web.cite import place_of
 from reformqa.web.feedback import FeedbackLog
 from reformqa.web.handlers import ChatService, Session
+from reformqa.web.texts import TEXTS
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 NASTY = "<script>alert('x')</script> **粗体** $$x^2$$ `code` {{tpl}} ${tpl} <b>x</b>"
@@ -136,11 +138,13 @@ def test_exports_hold_ten_rows_with_verbatim_quotes_and_citations(service: ChatS
     documents = project.retriever().stored.documents
     for (region, mentioned, quote, citation), row in zip(rows, reply.comparison.rows):
         assert mentioned == ("提及" if row.mentioned else "未提及")
-        if row.mentioned:
-            doc, clause_id, span = citation.split(" ")
-            start, end = map(int, span.strip("[]").split(":"))
-            assert clause_id == row.citation.hit.clause.clause_id and documents[doc].text[start:end] == quote  # verbatim
-    assert next(r for r in rows if r[0] == "成都市")[3].split(" ")[1] == "chengdu-02"
+        # Cited as people cite it (the document and the place), then the ids and offsets that find it again.
+        assert citation.startswith(f"《{row.citation.hit.clause.doc_title}》")
+        doc, clause_id, start, end = re.search(r"（(\S+) (\S+) \[(\d+):(\d+)\]）$", citation).groups()
+        said = quote if row.mentioned else quote.removeprefix("最接近：")  # a 未提及 row keeps its nearest clause, labelled
+        assert said != quote or row.mentioned
+        assert clause_id == row.citation.hit.clause.clause_id and documents[doc].text[int(start) : int(end)] == said  # verbatim
+    assert " chengdu-02 " in next(r for r in rows if r[0] == "成都市")[3]
     markdown = md_file.read_text(encoding="utf-8").splitlines()
     assert markdown[0].startswith("5/10 个试点提及") and markdown[2].startswith("| 试点 |")
     body = [line for line in markdown[4:] if line.startswith("| ")]
@@ -154,7 +158,7 @@ def test_exports_of_a_topic_with_markup_keep_it_out_of_the_file_name(service: Ch
 
 
 def test_old_export_folders_are_removed(service: ChatService, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(reformqa.web.handlers, "MAX_EXPORTS", 2)
+    monkeypatch.setattr(reformqa.web.compare_service, "MAX_EXPORTS", 2)
     first, second, third = (service.compare(topic).exports[0] for topic in ("经费包干制", "创新联合体", "经费包干制"))
     assert not first.exists() and second.exists() and third.exists() and first != third
 
@@ -193,11 +197,12 @@ def test_several_documents_are_listed_and_filter_the_answer(documents_service: C
         reply = documents_service.ask("作价投资奖励比例", Session(), doc=doc_id)
         assert {c.hit.clause.doc_id for c in reply.session.exchanges[-1].answer.citations} == {doc_id}
         shown = _text(reply.messages[1]["content"])
-        assert choices[doc_id] in shown  # the citation names the document
-        for citation in reply.session.exchanges[-1].answer.citations:  # and, with no region, the clause's headings
-            assert (" › ".join(citation.hit.clause.breadcrumb[1:]) or "文件正文") in shown
+        for citation in reply.session.exchanges[-1].answer.citations:  # the citation names the document (its short title) and the place in it
+            clause = citation.hit.clause
+            assert (clause.doc_short_title or clause.doc_title) in shown and clause.doc_title == choices[doc_id]
+            assert place_of(clause, TEXTS["zh"]) in shown
     measures = documents_service.ask("作价投资奖励比例", Session(), doc="measures")
-    assert "第二章 收益分配 › 第四条" in _text(measures.messages[1]["content"])
+    assert "第四条" in _text(measures.messages[1]["content"])
 
 
 def test_a_follow_up_and_its_undo_keep_the_document_filter(service: ChatService, project: Project):

@@ -93,20 +93,21 @@ def test_ask_read_open_source_follow_up(browser, app):
         answer = _ask(page, "无锡的科研经费怎么管理？", 0)
         assert "实行科研经费“包干制+负面清单”管理" in answer.locator(".rq-quote .rq-text").inner_text()
         assert answer.locator(".rq-quote mark.rq-hit").count() >= 1
-        first = answer.locator("details.rq-cite").first
-        assert "[1]" in first.locator("summary").inner_text() and "sunan-02" in first.locator("summary").inner_text()
+        assert "苏南重点城市" in answer.locator(".rq-cites").inner_text()  # where it stands, as people cite it
+        first = page.locator("#rq-sources details.rq-cite").first
 
-        # Open the source: the whole clause in its place, the quoted span marked.
+        # Open the details: the whole clause in its place, the quoted span marked, and the ids.
         first.locator("summary").click()
         context_box = first.locator(".rq-context")
         context_box.wait_for(state="visible", timeout=WAIT_MS)
+        assert "sunan-02" in first.locator(".rq-meta").inner_text()
         assert context_box.locator("mark.rq-span").inner_text() == "实行科研经费“包干制+负面清单”管理"
         assert len(context_box.inner_text()) > len(context_box.locator(".rq-clause").inner_text())  # neighbours shown
         assert "sunan-02" in page.inner_text("#rq-sources")
 
         # A follow-up carries the topic to another pilot, and says so.
         answer = _ask(page, "那重庆呢？", 1)
-        assert "chongqing" in answer.locator(".rq-cites").inner_text()
+        assert "重庆市" in answer.locator(".rq-cites").inner_text()
         assert "沿用上一问" in answer.locator(".rq-carry").inner_text()
         page.locator("#rq-undo").wait_for(state="visible", timeout=WAIT_MS)
 
@@ -124,7 +125,7 @@ def test_ask_read_open_source_follow_up(browser, app):
         assert page.locator("#rq-chat script, #rq-chat strong, #rq-chat .katex").count() == 0
 
         # Like an answer (Gradio labels the button in the browser's language): one JSON line in the log.
-        page.locator("#rq-chat button[aria-label='赞'], #rq-chat button[aria-label='Like']").first.click(timeout=WAIT_MS)
+        page.locator("#rq-chat button[aria-label='有帮助'], #rq-chat button[aria-label='Like']").first.click(timeout=WAIT_MS)
         for _ in range(50):
             if feedback.path.exists():
                 break
@@ -195,7 +196,7 @@ def test_compare_tab(browser, app, project: Project):
         chengdu = rows.filter(has_text="成都市")
         assert chengdu.locator(".rq-badge").inner_text() == "提及"
         assert chengdu.locator(".rq-text").inner_text() == expected["成都市"].citation.quote and "经费包干制" in expected["成都市"].citation.quote
-        assert chengdu.locator("mark.rq-hit").count() >= 1 and "chengdu-02" in chengdu.locator(".rq-source").inner_text()
+        assert chengdu.locator("mark.rq-hit").count() >= 1 and "chengdu-02" in chengdu.locator(".rq-source").text_content()
         # 未提及 rows are there, and look it.
         muted = page.locator("#rq-compare tr.rq-no")
         assert muted.count() == 5 and muted.first.locator(".rq-badge").inner_text() == "未提及"
@@ -260,8 +261,8 @@ def test_document_filter(browser, documents_app):
         ]
         options.filter(has_text="示范市科技成果转化管理办法").click()
         answer = _ask(page, "作价投资奖励比例", 0)
-        titles = answer.locator(".rq-cites .rq-doc").all_inner_texts()
-        assert titles and set(titles) == {"《示范市科技成果转化管理办法》"}
+        titles = answer.locator(".rq-cites .rq-title").all_inner_texts()
+        assert titles and set(titles) == {"示范市科技成果转化管理办法"}
         page.screenshot(path=str(ARTIFACTS / "doc_filter.png"), full_page=True)
     finally:
         context.close()

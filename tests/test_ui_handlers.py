@@ -18,7 +18,7 @@ from reformqa.project import Project
 from reformqa.records import Answer, Citation, Clause, Hit, Span
 from reformqa.web.feedback import FEEDBACK_FILE, Feedback, FeedbackLog, index_version
 from reformqa.web.handlers import ChatService, Session
-from reformqa.web.render import answer_html, escape, find_words, passage, question_html, sources_html
+from reformqa.web.render import Marker, answer_html, escape, find_words, passage, question_html, sources_html
 
 NASTY = "<script>alert('x')</script> **bold** $$x^2$$ `code` [link](http://a.b) {{tpl}} ${tpl} a_b_c # | ~ \\"
 
@@ -54,7 +54,7 @@ def test_answer_with_markup_in_clause_and_question_renders_literally():
     answer = _fake_answer()
     clause = answer.citations[0].hit.clause
     passages = {("doc", "x-01"): passage("前文。" + NASTY + "。后文", [clause], clause)}
-    for fragment in (answer_html(answer, words=("script", "bold"), passages=passages, lang="zh"), sources_html(answer, words=(), passages=passages, lang="en"), question_html(NASTY)):
+    for fragment in (answer_html(answer, marker=Marker(("script", "bold")), lang="zh"), sources_html(answer, marker=Marker(), passages=passages, lang="en"), question_html(NASTY)):
         assert "<script" not in fragment and "**" not in fragment and "$$" not in fragment and "{{" not in fragment
         assert NASTY in _text(fragment)
 
@@ -65,10 +65,20 @@ def test_highlight_marks_words_without_altering_the_quote(project: Project):
     from reformqa.answer import analyse
 
     words = analyse(answer.question, stored.gazetteer, stored.tokenizer, stored.other_places).words
-    rendered = answer_html(answer, words=words, passages={}, lang="zh")
+    rendered = answer_html(answer, marker=Marker(tuple(words), stored.tokenizer.terms), lang="zh")
     quote_html = re.search(r'<span class="rq-text">(.*?)</span>', rendered).group(1)
     assert '<mark class="rq-hit">' in quote_html
+    # The figure asked for is marked as the answer, more strongly than the question's words.
+    assert '<mark class="rq-key">不低于70%</mark>' in quote_html and '<mark class="rq-key">不低于10年</mark>' in quote_html
     assert _text(quote_html) == answer.citations[0].quote
+
+
+def test_words_are_marked_only_where_they_stand_as_words(project: Project):
+    cut = project.retriever().stored.tokenizer.terms
+    text = "支持高校和科研院所开展试点,实行科研经费“包干制+负面清单”管理"
+    marked = [text[a:b] for a, b in find_words(text, ["科研", "包干制"], cut)]
+    assert marked == ["包干制"]  # not 科研 inside 科研院所 or 科研经费
+    assert [text[a:b] for a, b in find_words(text, ["科研", "经费"], cut)] == ["科研经费"]  # the whole word, covered by both
 
 
 def test_find_words_maps_normalised_words_onto_the_original_text():
@@ -140,7 +150,11 @@ def test_ask_shows_quote_citations_and_sources(service: ChatService):
     assert [m["role"] for m in reply.messages] == ["user", "assistant"]
     answer = reply.session.exchanges[-1].answer
     bot = reply.messages[1]["content"]
-    assert answer.citations[0].quote in _text(bot) and "sunan-02" in _text(bot) and "[1]" in bot and "<details" in bot
+    assert answer.citations[0].quote in _text(bot) and "[1]" in bot and 'class="rq-chip' in bot
+    # Where the quote stands, as people cite it; the ids are in the source card's details line.
+    shown = _text(re.sub(r'<span class="rq-(?:open|copy)-src">.*?</span>', "", bot))  # the hidden keys of the buttons aside
+    assert "苏南重点城市" in shown and "sunan-02" not in shown
+    assert "sunan-02" in _text(reply.sources) and "<details" in reply.sources
     assert answer.citations[0].hit.clause.text in _text(reply.sources)
     assert reply.notice == "" and reply.carry == "" and reply.question == ""
 
@@ -184,7 +198,7 @@ def test_list_answer_quotes_one_clause_per_region(service: ChatService):
     assert answer.list_question
     regions = [c.hit.clause.region for c in answer.citations]
     assert len(regions) == len(set(regions)) >= 2
-    assert reply.messages[1]["content"].count("<li>") == len(regions)
+    assert re.search(r'<ol class="rq-list">(.*?)</ol>', reply.messages[1]["content"]).group(1).count("<li>") == len(regions)
 
 
 def test_not_found_answer_says_so_and_lists_nearest_clauses(service: ChatService):

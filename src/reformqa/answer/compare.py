@@ -25,6 +25,7 @@ __all__ = ["DEFAULT_MIN_MATCH", "ComparisonRow", "Comparison", "compare", "term_
 
 DEFAULT_MIN_MATCH = 0.7  # until calibrated on eval/compare_topics.jsonl
 MENTIONED, NOT_MENTIONED = "提及", "未提及"
+NEAREST = "最接近："  # before the nearest clause of a region that does not mention the topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +143,16 @@ def to_json(comparison: Comparison) -> dict[str, Any]:
 
 def _cells(row: ComparisonRow) -> list[str]:
     cited = row.citation
-    quote = cited.quote if cited and row.mentioned else ""
-    where = f"{cited.hit.clause.doc_id} {cited.hit.clause.clause_id} [{cited.quote_start}:{cited.quote_end}]" if cited and row.mentioned else ""
-    return [row.region, MENTIONED if row.mentioned else NOT_MENTIONED, quote, where]
+    state = MENTIONED if row.mentioned else NOT_MENTIONED
+    if cited is None:
+        return [row.region, state, "", ""]
+    clause = cited.hit.clause
+    # A 未提及 row keeps the nearest clause the page shows, labelled as such.
+    quote = cited.quote if row.mentioned else NEAREST + cited.quote
+    # Cited as people cite (《…》第十二条, or the pilot plan's section), then the ids that find it again.
+    section = "" if clause.place or len(clause.breadcrumb) < 2 else " · " + clause.breadcrumb[-1]
+    where = f"{clause.cited_as or '《' + clause.doc_title + '》'}{section} （{clause.doc_id} {clause.clause_id} [{cited.quote_start}:{cited.quote_end}]）"
+    return [row.region, state, quote, where]
 
 
 def _safe(cell: str) -> str:

@@ -1,8 +1,9 @@
 """Shown in a browser: the Gradio app, its handlers, HTML rendering, the server around it and its limits, feedback log and UI texts."""
 
-from .app import DEFAULT_HOST, DEFAULT_PORT, build_app, launch
+from .app import build_app
 from .feedback import FEEDBACK_FILE, Feedback, FeedbackLog
 from .handlers import ChatService, CompareReply, Exchange, Reply, Session
+from .launch import DEFAULT_HOST, DEFAULT_PORT, launch
 from .ratelimit import RateLimiter
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The feedback log: one JSON line per like or dislike, appended to a file in a fixed folder.
+"""The feedback log: one JSON line per answer rated, in a file in a fixed folder; a changed mind updates that line.
 
 Nothing a person types can choose the file or break the format: the path is
 the folder given at start plus a constant name, every record is one
@@ -14,6 +14,7 @@ record around it, counting the fragments in ``damaged``; no earlier record is lo
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -21,16 +22,17 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FEEDBACK_FOLDER", "FEEDBACK_FILE", "MAX_RATED", "Feedback", "FeedbackLog", "Ratings", "index_version"]
+__all__ = ["FEEDBACK_FOLDER", "FEEDBACK_FILE", "MAX_RATED", "MAX_REASON", "Feedback", "FeedbackLog", "Ratings", "index_version"]
 
 FEEDBACK_FOLDER = "feedback"  # under the project folder
 FEEDBACK_FILE = "feedback.jsonl"
+MAX_REASON = 200  # characters of a 👎 reason kept
 MAX_RATED = 100_000  # answers whose feedback is remembered, to refuse a replay: about 10 MB
 log = logging.getLogger(__name__)
 # json.dumps(ensure_ascii=False) leaves these as they are, and str.splitlines()
@@ -51,6 +53,8 @@ class Feedback:
     index: Mapping[str, str]  # index_version(): which index answered
     region: str = ""  # the region filter, if one was set
     mode: str = "full"
+    answer: str = ""  # the answer as shown (Exchange.shown): a second verdict on it replaces the first
+    reason: str = ""  # why a 👎, in the person's words (at most MAX_REASON characters)
     time: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
@@ -76,22 +80,54 @@ class FeedbackLog:
             text = text.replace(raw, escaped)
         return (text + "\n").encode("utf-8")
 
-    def append(self, record: Feedback) -> None:
-        """Add one record at the end of the log, whole or not at all; OSError if it could not be saved."""
-        data = self.line(record)
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[int]:
+        """The log, open and locked against other threads and processes: the file now at the path, not one a rename replaced."""
         self.folder.mkdir(parents=True, exist_ok=True)
         # O_NOFOLLOW: a symlink planted at feedback.jsonl does not redirect the write.
         flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         with self._lock:
-            fd = os.open(self.path, flags, 0o600)
-            try:
+            while True:
+                fd = os.open(self.path, flags, 0o600)
                 fcntl.flock(fd, fcntl.LOCK_EX)
-                size = os.fstat(fd).st_size
-                if size and os.pread(fd, 1, size - 1) != b"\n":
-                    data = b"\n" + data  # a fragment ends the log: the record starts a line of its own
-                self._write_whole(fd, data, size)
+                try:
+                    current = os.stat(self.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+                except FileNotFoundError:
+                    current = False
+                if current:
+                    break
+                os.close(fd)  # ``replace`` renamed a new log over this one while we waited: lock that one
+            try:
+                yield fd
             finally:
                 os.close(fd)  # closing also releases the flock
+
+    def append(self, record: Feedback) -> None:
+        """Add one record at the end of the log, whole or not at all; OSError if it could not be saved."""
+        data = self.line(record)
+        with self._locked() as fd:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                data = b"\n" + data  # a fragment ends the log: the record starts a line of its own
+            self._write_whole(fd, data, size)
+
+    def replace(self, record: Feedback) -> None:
+        """Put ``record`` in place of the line of the same answer (appended if there is none); OSError if not saved.
+
+        The new log is written beside the old one and renamed over it while the old one is
+        locked: a reader sees the old log or the new one, never half of each.
+        """
+        data = self.line(record)
+        with self._locked() as fd:
+            lines = os.pread(fd, os.fstat(fd).st_size, 0).split(b"\n")
+            kept = [raw for raw in lines if raw.strip() and (_parse(raw) or {}).get("answer") != record.answer]
+            temporary = self.path.with_name(f".{FEEDBACK_FILE}.{os.getpid()}.tmp")
+            with open(temporary, "wb") as out:
+                out.write(b"".join(raw + b"\n" for raw in kept) + data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
 
     def _write_whole(self, fd: int, data: bytes, size: int) -> None:
         view = memoryview(data)
@@ -125,28 +161,39 @@ class FeedbackLog:
 
 
 class Ratings:
-    """One record per answer shown: the first like or dislike is logged, a replay gets its time and writes nothing."""
+    """One record per answer shown: the first verdict is appended, a changed mind or a reason replaces it, a replay writes nothing."""
 
     def __init__(self, feedback: FeedbackLog, capacity: int = MAX_RATED):
         self.feedback = feedback
         self.capacity = capacity
-        self._rated: OrderedDict[str, str] = OrderedDict()  # answer as shown -> the time its record was logged
+        self._rated: OrderedDict[str, Feedback] = OrderedDict()  # answer as shown -> its record as logged
         self._lock = threading.Lock()
 
     def record(self, shown: str, record: Feedback) -> str:
-        """Log ``record`` for the answer ``shown`` unless it was rated already; its time, or "" if it could not be saved."""
+        """Log ``record`` for the answer ``shown``, replacing its earlier verdict; its time, or "" if it could not be saved."""
+        record = replace(record, answer=shown, reason=record.reason.strip()[:MAX_REASON])
         with self._lock:
-            if shown in self._rated:
-                return self._rated[shown]
+            before = self._rated.get(shown)
+            if before is not None and (before.liked, before.reason) == (record.liked, record.reason):
+                return before.time  # the same verdict sent again: nothing to write
             try:
-                self.feedback.append(record)
+                if before is None:
+                    self.feedback.append(record)
+                else:
+                    self.feedback.replace(record)
             except OSError as exc:
                 log.error("could not save feedback in %s: %s", self.feedback.path, exc)
                 return ""
-            self._rated[shown] = record.time
+            self._rated[shown] = record
+            self._rated.move_to_end(shown)
             while len(self._rated) > self.capacity:
                 self._rated.popitem(last=False)
         return record.time
+
+    def rated(self, shown: str) -> Feedback | None:
+        """The record logged for this answer, if any."""
+        with self._lock:
+            return self._rated.get(shown)
 
 
 def _parse(raw: bytes) -> dict[str, Any] | None:

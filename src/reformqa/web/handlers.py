@@ -9,18 +9,14 @@ never a traceback. ``app`` lays these handlers out; tests call them directly.
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 import threading
 import uuid
-import weakref
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..answer import Carry, Comparison, analyse, follow_up, to_csv, to_markdown
+from ..answer import Carry, Query, analyse, follow_up
 from ..contract import answer_to_json, error_to_json
 from ..corpus import read_document
 from ..errors import ReformqaError
@@ -28,14 +24,17 @@ from ..project import Project
 from ..records import Answer, Clause
 from ..search import MODES
 from ..settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS
+from .compare_service import MAX_EXPORTS, CompareHandlers, CompareReply
+from .conversation import Suggestion, chat_markdown, suggestions, topic_of
 from .feedback import FEEDBACK_FOLDER, Feedback, FeedbackLog, Ratings, index_version
-from .render import Passage, answer_html, carry_html, compare_html, coverage_html, notice_html, passage, question_html, sources_html
+from .marks import Marker
+from .render import Passage, answer_html, carry_html, filter_html, notice_html, passage, question_html, sources_html
 from .texts import TEXTS
+from .viewer import document_html, parse_key, viewer_hint
 
 __all__ = ["ECHO_CHARS", "MAX_EXCHANGES", "MAX_EXPORTS", "Exchange", "Session", "Reply", "CompareReply", "ChatService", "echo"]
 
 MAX_EXCHANGES = 100  # a conversation keeps its latest questions; older ones scroll away
-MAX_EXPORTS = 32  # export folders kept on disk; Gradio copies each into its cache as soon as it is returned
 ECHO_CHARS = 100  # an error object repeats at most this much of a question it refused
 log = logging.getLogger(__name__)
 
@@ -51,6 +50,7 @@ class Exchange:
     region: str
     mode: str
     doc: str = ""  # the document filter, a doc_id ("" for all documents)
+    elsewhere: tuple[str, ...] = ()  # places the question names that the region filter leaves out
     shown: str = field(default_factory=lambda: uuid.uuid4().hex)  # this answer as shown once: feedback is taken once per showing
 
     @property
@@ -76,21 +76,12 @@ class Reply:
     carry: str  # the line saying what the last answer carried over ("" for none)
     notice: str  # a friendly message under the input ("" for none)
     question: str  # what the input box holds afterwards
+    warn: str = ""  # the question names a place the region filter leaves out ("" for none)
+    suggestions: tuple[Suggestion, ...] = ()  # what to ask or open next, by rule
+    topic: str = ""  # the latest answer's topic, for 对比各试点 ("" for none)
 
 
-@dataclass(frozen=True, slots=True)
-class CompareReply:
-    """Everything a Compare handler changes on the page."""
-
-    comparison: Comparison | None  # the table shown: the previous one when the topic could not be compared
-    coverage: str  # the line on top: 5/10 个试点提及…
-    table: str
-    notice: str
-    topic: str  # what the topic box holds afterwards
-    exports: tuple[Path, Path] | None  # the new table as CSV and Markdown files; None: the downloads stay as they are
-
-
-class ChatService:
+class ChatService(CompareHandlers):
     """The UI's handlers over one project; thread-safe."""
 
     def __init__(self, project: Project, feedback: FeedbackLog | None = None):
@@ -101,9 +92,7 @@ class ChatService:
         self._passages_of: Any = None  # the index the passages were computed for
         self._sections: dict[tuple[str, str], list[Clause]] = {}
         self._sources: dict[str, str | None] = {}
-        self._export_lock = threading.Lock()
-        self._export_root: Path | None = None
-        self._exports: deque[Path] = deque()
+        self._exports_ready()
         self.ratings = Ratings(self.feedback)  # one record per answer shown
 
     @property
@@ -167,27 +156,44 @@ class ChatService:
             log.exception("/ask failed for %r", text)
             return error_to_json(text, "internal error; the server log has the details")
 
-    def _words(self, text: str) -> tuple[str, ...]:
+    def _query(self, text: str) -> Query:
         stored = self.stored
-        return tuple(analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places).words)
+        return analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places)
 
-    def _answer(self, question: str, region: str, mode: str, doc: str) -> tuple[Answer, tuple[str, ...]]:
+    def marker(self, text: str, extra: Iterable[str] = ()) -> Marker:
+        """What to mark in the quotes answering ``text``: its words (and ``extra``), as whole words."""
+        cut = getattr(self.stored.tokenizer, "terms", None)
+        return Marker(tuple(self._query(text).words) + tuple(extra), cut)
+
+    def _answer(self, question: str, region: str, mode: str, doc: str) -> tuple[Answer, tuple[str, ...], tuple[str, ...]]:
         with self._lock:
             answer = self.project.ask(question, region=region or None, mode=mode if mode in MODES else "full", doc=doc or None)
+            query = self._query(answer.question)
+            elsewhere = tuple(dict.fromkeys(r for r in (*query.regions, *query.other_places) if r != region)) if region else ()
             # An English question is marked in the quotes by the documents' terms it was matched through.
-            return answer, self._words(answer.question) + tuple(zh for _, zh in answer.matched_terms)
+            return answer, tuple(query.words) + tuple(zh for _, zh in answer.matched_terms), elsewhere
 
     def render(self, session: Session, *, carry_line: bool = True, notice: str = "", question: str = "") -> Reply:
         """The page for a session: every message, the latest answer's sources."""
         lang, passages = session.lang, self.passages(ex.answer for ex in session.exchanges)
+        cut = getattr(self.stored.tokenizer, "terms", None)
         messages: list[dict[str, str]] = []
         for ex in session.exchanges:
             messages.append({"role": "user", "content": question_html(ex.typed)})
-            messages.append({"role": "assistant", "content": answer_html(ex.answer, words=ex.words, passages=passages, lang=lang, carry=ex.carry)})
+            messages.append({"role": "assistant", "content": answer_html(ex.answer, marker=Marker(ex.words, cut), lang=lang, carry=ex.carry)})
         last = session.exchanges[-1] if session.exchanges else None
-        sources = sources_html(last.answer if last else None, words=last.words if last else (), passages=passages, lang=lang)
-        carry = carry_html(last.carry, lang) if last and carry_line else ""
-        return Reply(session, messages, sources, carry, notice_html(notice), question)
+        if last is None:
+            return Reply(session, messages, sources_html(None, marker=Marker(), passages=passages, lang=lang), "", notice_html(notice), question)
+        sources = sources_html(last.answer, marker=Marker(last.words, cut), passages=passages, lang=lang)
+        carry = carry_html(last.carry, lang) if carry_line else ""
+        stored = self.stored
+        with self._lock:
+            query = self._query(last.asked)
+        ahead = suggestions(last.answer, query, [r.name for r in stored.regions], self._sections, lang)
+        return Reply(
+            session, messages, sources, carry, notice_html(notice), question,
+            warn=filter_html(last.region, last.elsewhere, lang), suggestions=ahead, topic=topic_of(last.asked, query, cut),
+        )
 
     def ask(self, question: str | None, session: Session, region: str = "", mode: str = "full", doc: str = "", *, carry: bool = True) -> Reply:
         """Answer a chat question; a question that cannot be asked gets a friendly notice instead."""
@@ -202,13 +208,13 @@ class ChatService:
             found = follow_up(text, previous, self.stored.gazetteer, self.stored.other_places) if carry else None
             if found is not None and len(found.question) > MAX_QUESTION_CHARS:
                 found = None
-            answer, words = self._answer(found.question if found else text.strip(), region, mode, doc)
+            answer, words, elsewhere = self._answer(found.question if found else text.strip(), region, mode, doc)
         except ReformqaError as exc:
             return self.render(session, notice=t["error"].format(message=exc), question=text, carry_line=False)
         except Exception:  # a bug of ours: the page says so politely, the log keeps the traceback
             log.exception("answering %r failed", text)
             return self.render(session, notice=t["internal"], question=text, carry_line=False)
-        exchange = Exchange(text.strip(), found, answer, words, region or "", mode, doc or "")
+        exchange = Exchange(text.strip(), found, answer, words, region or "", mode, doc or "", elsewhere)
         return self.render(replace(session, exchanges=(session.exchanges + (exchange,))[-MAX_EXCHANGES:]))
 
     def undo_carry(self, session: Session, region: str = "", mode: str = "full", doc: str = "") -> Reply:
@@ -218,10 +224,10 @@ class ChatService:
         last = session.exchanges[-1]
         return self.ask(last.typed, replace(session, exchanges=session.exchanges[:-1]), region, mode, doc, carry=False)
 
-    def like(self, session: Session, message_index: int | list[int] | tuple[int, ...], liked: bool | str) -> str:
-        """Log a like or dislike of the answer at this chat position, once per answer shown; its time, or "" if it could not be saved.
+    def like(self, session: Session, message_index: int | list[int] | tuple[int, ...], liked: bool | str, reason: str = "") -> str:
+        """Log a like or dislike of the answer at this chat position, one line per answer shown; its time, or "" if it could not be saved.
 
-        A replay (the page's like event sent again, or a changed mind) gets the first record's time and writes nothing.
+        A changed mind, or a 👎's reason, replaces the answer's line; the same verdict sent again writes nothing.
         """
         index = message_index[0] if isinstance(message_index, (list, tuple)) else message_index
         if not isinstance(index, int) or not 0 <= index // 2 < len(session.exchanges):
@@ -236,8 +242,39 @@ class ChatService:
             index=index_version(self.stored.manifest),
             region=ex.region,
             mode=ex.mode,
+            reason=reason if isinstance(reason, str) else "",
         )
         return self.ratings.record(ex.shown, record)
+
+    def reason(self, session: Session, reason: str) -> str:
+        """Add a reason to the latest 👎 of this conversation; its time, or "" if there is none or it could not be saved."""
+        for at in range(len(session.exchanges) - 1, -1, -1):
+            rated = self.ratings.rated(session.exchanges[at].shown)
+            if rated is not None and not rated.liked:
+                return self.like(session, 2 * at + 1, False, reason)
+        return ""
+
+    def open_source(self, key: object, lang: str = "zh") -> str:
+        """The document viewer at a citation (the key a chip carries): the whole document, the clause highlighted."""
+        lang = lang if lang in TEXTS else "zh"
+        opened = parse_key(key)
+        if opened is None:
+            return viewer_hint(lang, TEXTS[lang]["viewer_missing"])
+        stored = self.stored
+        if opened.doc_id not in self._sources:
+            self._sources[opened.doc_id] = self._source(stored, opened.doc_id)
+        source = self._sources[opened.doc_id]
+        if source is None:
+            return viewer_hint(lang, TEXTS[lang]["viewer_missing"])
+        return document_html(source, [c for c in stored.clauses if c.doc_id == opened.doc_id], opened, lang)
+
+    def export_chat(self, session: Session) -> Path | None:
+        """The conversation as a Markdown file (question, quotes, full citations); None when there is nothing to export."""
+        if not session.exchanges:
+            return None
+        path = self.export_folder() / "reformqa-chat.md"
+        path.write_text(chat_markdown(session.exchanges, session.lang), encoding="utf-8")
+        return path
 
     def clear(self, session: Session) -> Reply:
         """Start a new conversation, in the same language."""
@@ -246,52 +283,6 @@ class ChatService:
     def relabel(self, session: Session, lang: str) -> Reply:
         """Show the conversation in another language."""
         return self.render(replace(session, lang=lang if lang in TEXTS else "zh"))
-
-    # -- the Compare tab ---------------------------------------------------------------------------
-
-    def compare_view(self, comparison: Comparison | None, lang: str = "zh", *, notice: str = "", topic: str = "") -> CompareReply:
-        """The Compare tab for a table already made (or none): in another language, or with a notice."""
-        lang = lang if lang in TEXTS else "zh"
-        words: tuple[str, ...] = ()
-        if comparison is not None:
-            with self._lock:
-                words = self._words(comparison.pivot or comparison.topic)
-        return CompareReply(comparison, coverage_html(comparison, lang), compare_html(comparison, words=words, lang=lang), notice_html(notice), topic, None)
-
-    def compare(self, topic: str | None, lang: str = "zh", previous: Comparison | None = None) -> CompareReply:
-        """Compare a topic across all regions; a topic that cannot be compared gets a notice, and the previous table stays."""
-        t = TEXTS[lang if lang in TEXTS else "zh"]
-        text = topic if isinstance(topic, str) else ""
-        if not text.strip():
-            return self.compare_view(previous, lang, notice=t["topic_empty"])
-        if len(text.strip()) > MAX_QUESTION_CHARS:
-            return self.compare_view(previous, lang, notice=t["topic_too_long"].format(n=len(text.strip()), max=MAX_QUESTION_CHARS), topic=text)
-        try:
-            with self._lock:
-                comparison = self.project.compare(text)
-            exports = self._export(comparison)
-        except ReformqaError as exc:
-            return self.compare_view(previous, lang, notice=t["compare_error"].format(message=exc), topic=text)
-        except Exception:  # a bug of ours: a polite notice on the page, the traceback in the log
-            log.exception("comparing %r failed", text)
-            return self.compare_view(previous, lang, notice=t["compare_internal"], topic=text)
-        return replace(self.compare_view(comparison, lang, topic=text), exports=exports)
-
-    def _export(self, comparison: Comparison) -> tuple[Path, Path]:
-        """Write the table as CSV (with a BOM, so spreadsheet programs read it as UTF-8) and Markdown."""
-        stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in comparison.topic)[:40].strip("_") or "topic"
-        with self._export_lock:
-            if self._export_root is None:
-                self._export_root = Path(tempfile.mkdtemp(prefix="reformqa-exports-"))
-                weakref.finalize(self, shutil.rmtree, self._export_root, True)
-            folder = Path(tempfile.mkdtemp(dir=self._export_root))  # its own folder: two people, same topic, no clash
-            self._exports.append(folder)
-            while len(self._exports) > MAX_EXPORTS:
-                shutil.rmtree(self._exports.popleft(), ignore_errors=True)
-        csv_file, md_file = folder / f"compare-{stem}.csv", folder / f"compare-{stem}.md"
-        csv_file.write_text(to_csv(comparison), encoding="utf-8-sig", newline="")
-        md_file.write_text(to_markdown(comparison), encoding="utf-8")
-        return csv_file, md_file
 
 
 def echo(question: object) -> str:

@@ -1,12 +1,12 @@
-"""The UI's words and looks: labels in Chinese and English, example questions and topics, CSS, the copy script.
+"""The UI's words: labels in Chinese and English, example questions and topics, the pilots' English names.
 
-Kept apart from ``render`` (which turns answers into HTML) and ``app`` (which
-lays the page out), so a wording or a colour is changed in one place.
+Kept apart from ``render`` (which turns answers into HTML), ``styles`` (CSS and
+scripts) and ``app`` (which lays the page out), so a wording is changed in one place.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "TEXTS", "EXAMPLES", "TOPICS", "CSS", "COPY_JS", "REGION_NAMES", "MESSAGES"]
+__all__ = ["LANGS", "TEXTS", "EXAMPLES", "TOPICS", "REGION_NAMES", "MESSAGES"]
 
 LANGS = ("zh", "en")
 # Every label in both languages, side by side: (中文, English).
@@ -68,6 +68,45 @@ _LABELS: dict[str, tuple[str, str]] = {
     "topic_too_long": ("主题有 {n} 个字，请控制在 {max} 字以内。", "The topic has {n} characters; please keep it under {max}."),
     "compare_error": ("无法对比：{message}", "Cannot compare: {message}"),
     "compare_internal": ("出了点问题，没能完成对比。请换个说法再试一次。", "Something went wrong and the comparison was not made. Please try again or rephrase the topic."),
+    "strong": ("强", "strong"),
+    "fair": ("中", "fair"),
+    "weak": ("弱", "weak"),
+    "match": ("匹配度：", "match: "),
+    "open_doc": ("查看原文", "Open in document"),
+    "chip_label": ("引文 {n}：{where}（打开原文）", "Citation {n}: {where} (open the document)"),
+    "details": ("上下文与编号", "Context and ids"),
+    "low_confidence": ("匹配较弱：这段引文可能没有直接回答问题，请核对原文。", "Weak match: this quote may not answer the question directly; check the document."),
+    "filter_warn": ("问题提到「{asked}」，但当前只在「{region}」中查找。", "The question names {asked}, but only {region} is being searched."),
+    "drop_filter": ("取消限定并重新回答", "Drop the filter and answer again"),
+    "filter_chip": ("试点：{name} ✕", "Pilot: {name} ✕"),
+    "doc_chip": ("文件：{name} ✕", "Document: {name} ✕"),
+    "remove_filter": ("移除筛选：{name}", "Remove the filter: {name}"),
+    "outline": ("在文件中的位置：", "Place in the document: "),
+    "tab_viewer": ("原文", "Document"),
+    "viewer_empty": ("点击回答或对比表中的引文编号 [1] 或“查看原文”，这里显示整份文件，引文所在条款高亮。", "Click a citation [1] or “Open in document” in an answer or in the comparison: the whole document is shown here with the cited clause highlighted."),
+    "viewer_missing": ("找不到这条引文所在的文件，索引可能已更新。请重新提问。", "The document of this citation is no longer in the index; please ask again."),
+    "back": ("返回", "Back"),
+    "clear": ("清空对话", "Clear the chat"),
+    "clear_confirm": ("确认清空", "Yes, clear it"),
+    "clear_cancel": ("取消", "Cancel"),
+    "clear_ask": ("清空后对话无法恢复，确定吗？", "The conversation cannot be restored once cleared. Clear it?"),
+    "export_chat": ("导出对话（Markdown）", "Export the chat (Markdown)"),
+    "compare_this": ("对比各试点", "Compare across pilots"),
+    "suggest": ("接着问", "Ask next"),
+    "suggest_region": ("{region}{topic}", "{topic} in {region}"),
+    "next_clause": ("下一段：", "Next clause: "),
+    "lang_label": ("界面语言", "Page language"),
+    "question_label": ("输入问题", "Your question"),
+    "topic_label": ("对比主题", "Topic to compare"),
+    "like": ("有帮助", "Helpful"),
+    "dislike": ("没帮助", "Not helpful"),
+    "reason": ("没帮助的原因（可选）", "Why was it not helpful? (optional)"),
+    "reason_placeholder": ("例如：引文不对、没回答问题、地区错了", "e.g. wrong quote, does not answer, wrong place"),
+    "reason_send": ("提交原因", "Send the reason"),
+    "thanks": ("谢谢反馈", "Thanks for the feedback"),
+    "not_saved": ("反馈未能保存", "The feedback could not be saved"),
+    "export_title": ("政策条款问答 · 对话记录", "Policy clause Q&A · conversation"),
+    "export_q": ("问", "Q"),
 }
 TEXTS: dict[str, dict[str, str]] = {lang: {key: pair[i] for key, pair in _LABELS.items()} for i, lang in enumerate(LANGS)}
 # The pilots' English names, shown beside the names the documents give them (合肥都市圈 -> Hefei Metropolitan Area).
@@ -89,117 +128,26 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     (r"问题提到的“(.+?)”不在文件所列的试点范围内。", r"The question names “\1”, which is outside the pilot regions the documents cover. "),
     ("以下是可能相关的条款，仅供参考。", "Below are clauses that may be related, for reference only."),
 )
-EXAMPLES = (  # one of each kind of question the bot handles
-    "无锡的科研经费怎么管理？",
-    "合肥都市圈的科研人员可以获得多少比例的成果所有权？",
-    "寿县属于哪个试点？",
-    "深圳对科技成果转化收益分享有什么规定？",
-    "哪些试点实行首席科学家负责制？",
-    "Which pilots run a chief-scientist system?",
-    "合肥都市圈的科研人員可以獲得多少比例的成果所有權？",
-    "上海的人才政策是什么？",
-)
-TOPICS = ("经费包干制", "首席科学家负责制", "企业创新积分制", "知识产权质押融资", "创新联合体", "chief scientist system")  # the Compare tab's examples
-
-# System font stacks only: nothing is fetched from a font CDN.
-CSS = """
-.gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
-#rq-top { align-items: center; }
-.rq-header h1 { font-size: 1.45rem; margin: 0 0 2px 0; font-weight: 650; }
-.rq-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 0.92rem; }
-#rq-lang { flex-grow: 0; }
-#rq-lang .wrap { flex-wrap: nowrap; gap: 6px; justify-content: flex-end; }
-.rq-answer, .rq-sources, .rq-asked { overflow-wrap: anywhere; word-break: normal; line-height: 1.7; }
-.rq-text, .rq-asked, .rq-context { white-space: pre-wrap; }
-.rq-quote { border-left: 3px solid var(--color-accent); background: var(--background-fill-secondary); padding: 6px 10px; border-radius: 4px; font-size: 1.04em; }
-.rq-answer mark.rq-hit, .rq-sources mark.rq-hit { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
-.rq-context mark.rq-span { background: #fef3c7; color: inherit; text-decoration: underline 2px #d97706; text-underline-offset: 3px; }
-.rq-ref { color: var(--color-accent); font-weight: 600; margin: 0 2px; }
-.rq-copy { font-size: 0.75rem; line-height: 1.2; padding: 1px 7px; margin-left: 6px; border: 1px solid var(--border-color-primary); border-radius: 4px; background: var(--background-fill-primary); color: var(--body-text-color-subdued); cursor: pointer; vertical-align: middle; }
-.rq-copy-src { display: none; }
-.rq-copy:hover { color: var(--body-text-color); border-color: var(--color-accent); }
-.rq-list { margin: 4px 0 4px 1.2em; padding: 0; }
-.rq-list li { margin: 4px 0; }
-.rq-list .rq-region { margin-right: 2px; }
-.rq-region { font-weight: 600; }
-.rq-colon::after { content: "："; }
-.rq-doc { display: inline-block; max-width: 15em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
-.rq-id { font-family: var(--font-mono); font-size: 0.92em; }
-.rq-dim .rq-text { color: var(--body-text-color-subdued); }
-.rq-none { font-weight: 600; margin-bottom: 4px; }
-.rq-lead { font-weight: 600; margin: 2px 0; }
-.rq-cites { margin-top: 8px; border-top: 1px solid var(--border-color-primary); padding-top: 4px; font-size: 0.9em; }
-details.rq-cite { margin: 3px 0; }
-details.rq-cite > summary { cursor: pointer; color: var(--body-text-color-subdued); }
-details.rq-cite[open] > summary { color: var(--body-text-color); }
-.rq-num { font-weight: 650; color: var(--color-accent); }
-.rq-context { margin: 4px 0 2px 0; padding: 6px 10px; background: var(--background-fill-secondary); border-radius: 4px; }
-.rq-near { color: var(--body-text-color-subdued); opacity: 0.9; }
-.rq-clause { color: var(--body-text-color); }
-.rq-meta { font-size: 0.8em; color: var(--body-text-color-subdued); }
-.rq-carry { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 4px; }
-.rq-notice { color: #b45309; font-size: 0.92em; padding: 2px 4px; }
-.rq-section { font-weight: 650; font-size: 1.05rem; margin: 2px 0 4px 0; }
-.rq-card { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 8px 10px; margin-bottom: 8px; background: var(--background-fill-primary); }
-.rq-card-quote { margin-bottom: 2px; }
-.rq-hint { color: var(--body-text-color-subdued); font-size: 0.92em; }
-#rq-sources { max-height: 640px; overflow-y: auto; }
-#rq-title .html-container, #rq-sources-title .html-container, #rq-sources .html-container, #rq-carry-bar .html-container, #rq-notice .html-container { padding-left: 0 !important; padding-right: 0 !important; }
-#rq-carry-row { align-items: center; gap: 8px; min-height: 0; }
-#rq-carry-row .rq-carry { margin: 0; }
-#rq-undo { font-size: 0.8rem; padding: 2px 10px; }
-#rq-examples button { font-size: 0.85rem; padding: 3px 8px; }
-#rq-chat .message-row .message { max-width: 100%; }
-/* The Compare tab: one row a pilot; 未提及 rows stay in place, muted. */
-.rq-compare { line-height: 1.6; overflow-wrap: anywhere; }
-.rq-coverage { font-weight: 600; font-size: 1.02rem; line-height: 1.6; overflow-wrap: anywhere; }
-#rq-compare table.rq-table { width: 100%; border: none; border-collapse: collapse; table-layout: fixed; font-size: 0.95rem; margin: 0; }
-#rq-compare .rq-table tr { border: none; }  /* Gradio's prose draws a box round every row */
-.rq-table col.rq-c-region { width: 11.5em; }
-.rq-table col.rq-c-state { width: 6.5em; }
-.rq-table.rq-en col.rq-c-state { width: 9.5em; }
-.rq-table col.rq-c-source { width: 16em; }
-.rq-table th { text-align: left; font-weight: 600; padding: 6px 10px; border: none; border-bottom: 2px solid var(--border-color-primary); background: var(--background-fill-secondary); }
-.rq-table td { text-align: left; padding: 7px 10px; border: none; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
-.rq-table .rq-text { white-space: pre-wrap; }
-.rq-table mark.rq-hit { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
-.rq-badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 0.85em; white-space: nowrap; line-height: 1.7; }
-.rq-badge.rq-yes { background: #dcfce7; color: #166534; font-weight: 600; }
-.rq-badge.rq-no { color: var(--body-text-color-subdued); border: 1px solid var(--border-color-primary); }
-tr.rq-no td { color: var(--body-text-color-subdued); background: var(--background-fill-secondary); }
-tr.rq-no .rq-region { font-weight: 500; }
-tr.rq-no .rq-text { font-size: 0.92em; }
-tr.rq-no mark.rq-hit { background: transparent; text-decoration: underline dotted; }
-.rq-nearest { font-size: 0.85em; margin-right: 2px; }
-.rq-source .rq-id { display: block; }
-.rq-source .rq-doc { display: block; max-width: 100%; font-size: 0.88em; color: var(--body-text-color-subdued); }
-#rq-compare .html-container, #rq-compare-notice .html-container, #rq-coverage .html-container { padding-left: 0 !important; padding-right: 0 !important; }
-#rq-table-bar { align-items: center; gap: 8px; }
-"""
-
-# The copy buttons: copy the hidden verbatim text beside each label (navigator.clipboard,
-# or a textarea where the page is not a secure context, e.g. plain http on an intranet).
-COPY_JS = """
-() => {
-  const fallback = (text) => {
-    const area = document.createElement('textarea');
-    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
-    document.body.appendChild(area); area.select();
-    try { document.execCommand('copy'); } finally { area.remove(); }
-  };
-  document.addEventListener('click', (event) => {
-    const button = event.target.closest ? event.target.closest('button.rq-copy') : null;
-    if (!button) return;
-    event.preventDefault(); event.stopPropagation();
-    const source = button.querySelector('.rq-copy-src'), label = button.querySelector('.rq-copy-label');
-    const text = source ? source.textContent : '';
-    const done = () => {
-      if (!label || label.dataset.busy) return;
-      const old = label.textContent; label.dataset.busy = '1'; label.textContent = '✓';
-      setTimeout(() => { label.textContent = old; delete label.dataset.busy; }, 1200);
-    };
-    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, () => { fallback(text); done(); });
-    else { fallback(text); done(); }
-  }, true);
+EXAMPLES: dict[str, tuple[str, ...]] = {  # one of each kind of question the bot handles, in each language
+    "zh": (
+        "无锡的科研经费怎么管理？",
+        "合肥都市圈的科研人员可以获得多少比例的成果所有权？",
+        "寿县属于哪个试点？",
+        "深圳对科技成果转化收益分享有什么规定？",
+        "哪些试点实行首席科学家负责制？",
+        "合肥都市圈的科研人員可以獲得多少比例的成果所有權？",
+        "上海的人才政策是什么？",
+    ),
+    "en": (
+        "How is research funding managed in Wuxi?",
+        "What share of ownership can researchers in the Hefei metropolitan area get?",
+        "Which pilot does Shou County belong to?",
+        "Which pilots run a chief-scientist system?",
+        "What does Shenzhen say about sharing income from technology transfer?",
+        "What is Shanghai's talent policy?",
+    ),
 }
-"""
+TOPICS: dict[str, tuple[str, ...]] = {  # the Compare tab's examples
+    "zh": ("经费包干制", "首席科学家负责制", "企业创新积分制", "知识产权质押融资", "创新联合体"),
+    "en": ("lump-sum research funding", "chief scientist system", "innovation points for enterprises", "IP pledge financing", "innovation consortium"),
+}
