@@ -196,3 +196,31 @@ def test_english_is_kept_and_declared(browser, app):
         assert page.evaluate("document.documentElement.lang") == "en" and page.locator("#rq-lang input[value=en]").is_checked()
     finally:
         context.close()
+
+
+def test_dislike_takes_a_reason_and_an_answer_opens_its_comparison(browser, app):
+    url, feedback = app
+    context, page = _page(browser, (1280, 900))
+    try:
+        _open(page, url)
+        page.locator("#rq-question textarea").focus()
+        ring = "(e) => { const s = getComputedStyle(e); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+        assert page.locator("#rq-question textarea").evaluate(ring)  # focus is visible
+        _ask(page, "无锡的科研经费怎么管理？", 0)
+        before = len(feedback.read())
+        page.locator("#rq-chat button[aria-label='没帮助']").last.click(timeout=WAIT_MS)
+        page.locator("#rq-reason textarea").wait_for(state="visible", timeout=WAIT_MS)
+        page.fill("#rq-reason textarea", "引文不对")
+        page.locator("#rq-reason-send").click()
+        page.locator("#rq-reason textarea").wait_for(state="hidden", timeout=WAIT_MS)
+        page.locator("#rq-chat button[aria-label='有帮助']").last.click(timeout=WAIT_MS)  # a changed mind
+        page.wait_for_timeout(1000)
+        records = feedback.read()[before:]
+        assert len(records) == 1 and records[0]["liked"] is True and records[0]["question"] == "无锡的科研经费怎么管理？"  # one line, updated
+
+        page.locator("#rq-compare-this").click()  # 对比各试点: the 对比 tab, filled in and compared
+        page.wait_for_selector("#rq-compare table.rq-table", timeout=WAIT_MS)
+        assert page.locator("#rq-topic textarea").input_value() == "科研经费管理"
+        assert page.locator("#rq-compare tbody tr").count() == 10
+    finally:
+        context.close()
