@@ -71,6 +71,8 @@ def test_a_chip_opens_the_whole_document_at_the_highlighted_clause(browser, app,
         assert "不低于70%" in answer.locator("mark.rq-key").all_inner_texts()  # the figure asked for, marked as the answer
         _fits(page, size[0])
         assert page.evaluate(OVERLAPS, PARTS) == []
+        lang = page.locator("#rq-lang").bounding_box()  # the language choice stays on screen at any width
+        assert lang is not None and lang["width"] > 150 and lang["x"] + lang["width"] <= size[0]
         # The source card reads as people cite: the pilot and the place, not ids.
         card = page.locator("#rq-sources .rq-card").first
         assert card.locator(".rq-title").inner_text() == "合肥都市圈" and "hefei-" not in card.locator(".rq-card-head").inner_text()
@@ -118,6 +120,9 @@ def test_compare_cards_open_their_source(browser, app, size):
         if size[0] < 640:  # a card a pilot: the quote as wide as the card, not one character
             widths = page.evaluate("[...document.querySelectorAll('#rq-compare td.rq-quote-cell')].map(td => td.getBoundingClientRect().width)")
             assert min(widths) > 0.7 * size[0]
+        for button in ("#rq-csv", "#rq-md"):  # the downloads on screen, their labels on one line
+            box = page.locator(button).bounding_box()
+            assert box is not None and box["x"] + box["width"] <= size[0] and box["height"] < 48
         page.screenshot(path=str(ARTIFACTS / f"compare-{size[0]}.png"), full_page=True)
         assert _serious(page) == []
         rows.filter(has_text="成都市").locator(".rq-open").click()
