@@ -24,7 +24,7 @@ ASK, OPEN = "ask", "open"
 SNIPPET = 18  # characters of the next clause shown in its suggestion
 # What a question asks, not what it asks about: dropped to leave the topic (无锡的科研经费怎么管理 -> 科研经费管理).
 _ASKING = frozenset(
-    "怎么 怎样 如何 什么 哪些 哪个 有没有 是否 多少 多久 可以 能否 能不能 有 是 的 了 对 在 吗 呢 么 规定 要求 获得 实行 哪 几".split()
+    "怎么 怎样 如何 什么 哪些 哪个 有没有 是否 多少 多久 可以 能否 能不能 有 是 的 了 对 在 吗 呢 么 规定 要求 获得 实行 哪 几 不低于 不少于 不超过 最高 最多".split()
 )
 _ENGLISH_ASKING = re.compile(r"\b(how|what|which|is|are|does|do|the|in|of|about|say|says|managed|there|a|an)\b|[?.,!]", re.IGNORECASE)
 
@@ -70,7 +70,9 @@ def suggestions(answer: Answer, query: Query, regions: Sequence[str], sections: 
 
 def topic_of(asked: str, query: Query, cut: Callable[[str], Sequence[str]] | None) -> str:
     """What a question is about, for 对比各试点: the question less its places and its asking words."""
-    text = asked
+    # The question less the documents it names (《北京市促进科技成果转化条例》 is not a topic).
+    masked = getattr(query.documents, "masked", "")
+    text = masked if isinstance(masked, str) and masked.strip() else asked
     for term in sorted((*query.region_terms, *query.other_places, *query.regions, "试点"), key=len, reverse=True):
         text = text.replace(term, " ")
     if re.search(r"[\u4e00-\u9fff]", text):
