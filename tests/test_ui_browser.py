@@ -71,6 +71,8 @@ def test_a_chip_opens_the_whole_document_at_the_highlighted_clause(browser, app,
         assert "不低于70%" in answer.locator("mark.rq-key").all_inner_texts()  # the figure asked for, marked as the answer
         _fits(page, size[0])
         assert page.evaluate(OVERLAPS, PARTS) == []
+        lang = page.locator("#rq-lang").bounding_box()  # the language choice stays on screen at any width
+        assert lang is not None and lang["width"] > 150 and lang["x"] + lang["width"] <= size[0]
         # The source card reads as people cite: the pilot and the place, not ids.
         card = page.locator("#rq-sources .rq-card").first
         assert card.locator(".rq-title").inner_text() == "合肥都市圈" and "hefei-" not in card.locator(".rq-card-head").inner_text()
@@ -118,6 +120,9 @@ def test_compare_cards_open_their_source(browser, app, size):
         if size[0] < 640:  # a card a pilot: the quote as wide as the card, not one character
             widths = page.evaluate("[...document.querySelectorAll('#rq-compare td.rq-quote-cell')].map(td => td.getBoundingClientRect().width)")
             assert min(widths) > 0.7 * size[0]
+        for button in ("#rq-csv", "#rq-md"):  # the downloads on screen, their labels on one line
+            box = page.locator(button).bounding_box()
+            assert box is not None and box["x"] + box["width"] <= size[0] and box["height"] < 48
         page.screenshot(path=str(ARTIFACTS / f"compare-{size[0]}.png"), full_page=True)
         assert _serious(page) == []
         rows.filter(has_text="成都市").locator(".rq-open").click()
@@ -194,5 +199,33 @@ def test_english_is_kept_and_declared(browser, app):
         page.reload()
         page.wait_for_function("(document.querySelector('#rq-examples') || {innerText: ''}).innerText.includes('Wuxi')", timeout=WAIT_MS)
         assert page.evaluate("document.documentElement.lang") == "en" and page.locator("#rq-lang input[value=en]").is_checked()
+    finally:
+        context.close()
+
+
+def test_dislike_takes_a_reason_and_an_answer_opens_its_comparison(browser, app):
+    url, feedback = app
+    context, page = _page(browser, (1280, 900))
+    try:
+        _open(page, url)
+        page.locator("#rq-question textarea").focus()
+        ring = "(e) => { const s = getComputedStyle(e); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+        assert page.locator("#rq-question textarea").evaluate(ring)  # focus is visible
+        _ask(page, "无锡的科研经费怎么管理？", 0)
+        before = len(feedback.read())
+        page.locator("#rq-chat button[aria-label='没帮助']").last.click(timeout=WAIT_MS)
+        page.locator("#rq-reason textarea").wait_for(state="visible", timeout=WAIT_MS)
+        page.fill("#rq-reason textarea", "引文不对")
+        page.locator("#rq-reason-send").click()
+        page.locator("#rq-reason textarea").wait_for(state="hidden", timeout=WAIT_MS)
+        page.locator("#rq-chat button[aria-label='有帮助']").last.click(timeout=WAIT_MS)  # a changed mind
+        page.wait_for_timeout(1000)
+        records = feedback.read()[before:]
+        assert len(records) == 1 and records[0]["liked"] is True and records[0]["question"] == "无锡的科研经费怎么管理？"  # one line, updated
+
+        page.locator("#rq-compare-this").click()  # 对比各试点: the 对比 tab, filled in and compared
+        page.wait_for_selector("#rq-compare table.rq-table", timeout=WAIT_MS)
+        assert page.locator("#rq-topic textarea").input_value() == "科研经费管理"
+        assert page.locator("#rq-compare tbody tr").count() == 10
     finally:
         context.close()

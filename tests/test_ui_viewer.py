@@ -60,6 +60,8 @@ def test_suggestions_offer_other_pilots_and_the_next_clause(service: ChatService
     following = next(s for s in reply.suggestions if s.kind == OPEN)
     assert "rq-vcited" in service.open_source(following.payload)
     assert reply.topic == "科研经费管理"
+    english = service.ask("How is research funding managed in Wuxi?", Session())
+    assert "wuxi" not in english.topic.lower() and "research funding" in english.topic  # the place is not the topic
 
 
 def test_a_filter_that_leaves_out_the_place_asked_about_is_said(service: ChatService):

@@ -24,9 +24,9 @@ ASK, OPEN = "ask", "open"
 SNIPPET = 18  # characters of the next clause shown in its suggestion
 # What a question asks, not what it asks about: dropped to leave the topic (无锡的科研经费怎么管理 -> 科研经费管理).
 _ASKING = frozenset(
-    "怎么 怎样 如何 什么 哪些 哪个 有没有 是否 多少 多久 可以 能否 能不能 有 是 的 了 对 在 吗 呢 么 规定 要求 获得 实行 哪 几".split()
+    "怎么 怎样 如何 什么 哪些 哪个 有没有 是否 多少 多久 可以 能否 能不能 有 是 的 了 对 在 吗 呢 么 规定 要求 获得 实行 哪 几 不低于 不少于 不超过 最高 最多".split()
 )
-_ENGLISH_ASKING = re.compile(r"\b(how|what|which|is|are|does|do|the|in|of|about|say|says|managed|there|a|an)\b|[?.,!]", re.IGNORECASE)
+_ENGLISH_ASKING = re.compile(r"\b(how|what|which|is|are|does|do|the|in|of|about|say|says|managed|there|a|an|can|get|pilots?|runs?|have|has)\b|[?.,!]", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +68,18 @@ def suggestions(answer: Answer, query: Query, regions: Sequence[str], sections: 
     return tuple(out[:3])
 
 
-def topic_of(asked: str, query: Query, cut: Callable[[str], Sequence[str]] | None) -> str:
-    """What a question is about, for 对比各试点: the question less its places and its asking words."""
-    text = asked
+def topic_of(asked: str, query: Query, cut: Callable[[str], Sequence[str]] | None, names: Sequence[str] = ()) -> str:
+    """What a question is about, for 对比各试点: the question less its places (``names``: the pilots' other names) and its asking words."""
+    # The question less the documents it names (《北京市促进科技成果转化条例》 is not a topic).
+    masked = getattr(query.documents, "masked", "")
+    text = masked if isinstance(masked, str) and masked.strip() else asked
     for term in sorted((*query.region_terms, *query.other_places, *query.regions, "试点"), key=len, reverse=True):
         text = text.replace(term, " ")
     if re.search(r"[\u4e00-\u9fff]", text):
         words = cut(normalize(text)) if cut is not None else text.split()
         return "".join(w for w in words if w not in _ASKING and re.search(r"\w", w)).strip()
+    for name in sorted((n for n in names if re.search(r"[A-Za-z]", n)), key=len, reverse=True):  # Wuxi, Hefei Metropolitan Area
+        text = re.sub(rf"\b{re.escape(name)}\b", " ", text, flags=re.IGNORECASE)
     return " ".join(_ENGLISH_ASKING.sub(" ", text).split())
 
 

@@ -5,6 +5,8 @@ the folder given at start plus a constant name, every record is one
 ``json.dumps`` line (newlines, quotes and Unicode line separators escaped),
 and each record is appended to an ``O_APPEND`` file under a lock (a thread
 lock and ``flock``, for other processes), so concurrent likes never interleave.
+A changed mind, or a 👎's reason, replaces the answer's line: the log is written
+anew beside the old one and renamed over it under the same locks.
 
 A full disk cuts a write short: the fragment is cut off again and the like is
 reported as not saved. A fragment an older writer left behind (or a crash) is

@@ -29,7 +29,7 @@ from .conversation import Suggestion, chat_markdown, suggestions, topic_of
 from .feedback import FEEDBACK_FOLDER, Feedback, FeedbackLog, Ratings, index_version
 from .marks import Marker
 from .render import Passage, answer_html, carry_html, filter_html, notice_html, passage, question_html, sources_html
-from .texts import TEXTS
+from .texts import REGION_NAMES, TEXTS
 from .viewer import document_html, parse_key, viewer_hint
 
 __all__ = ["ECHO_CHARS", "MAX_EXCHANGES", "MAX_EXPORTS", "Exchange", "Session", "Reply", "CompareReply", "ChatService", "echo"]
@@ -102,6 +102,11 @@ class ChatService(CompareHandlers):
     def regions(self) -> list[str]:
         """The pilots, in document order, for the region filter."""
         return [r.name for r in self.stored.regions]
+
+    def _place_names(self) -> tuple[str, ...]:
+        """Every name a pilot goes by (its places, aliases, English name), to leave out of a topic."""
+        names = [n for r in self.stored.regions for n in (r.name, *r.places, *r.aliases)]
+        return tuple(names) + tuple(REGION_NAMES.values())
 
     def documents(self) -> list[tuple[str, str]]:
         """(label, doc_id) of each indexed document, for the document filter; a shared title gets its file name."""
@@ -192,7 +197,7 @@ class ChatService(CompareHandlers):
         ahead = suggestions(last.answer, query, [r.name for r in stored.regions], self._sections, lang)
         return Reply(
             session, messages, sources, carry, notice_html(notice), question,
-            warn=filter_html(last.region, last.elsewhere, lang), suggestions=ahead, topic=topic_of(last.asked, query, cut),
+            warn=filter_html(last.region, last.elsewhere, lang), suggestions=ahead, topic=topic_of(last.asked, query, cut, self._place_names()),
         )
 
     def ask(self, question: str | None, session: Session, region: str = "", mode: str = "full", doc: str = "", *, carry: bool = True) -> Reply:

@@ -125,10 +125,12 @@ tr.rq-no mark.rq-hit { background: transparent; text-decoration: underline dotte
 .rq-source .rq-place { display: block; margin: 0 0 4px 0; }
 #rq-compare .html-container, #rq-compare-notice .html-container, #rq-coverage .html-container { padding-left: 0 !important; padding-right: 0 !important; }
 #rq-table-bar { align-items: center; gap: 8px; flex-wrap: wrap; }
+#rq-table-bar button { white-space: nowrap; width: auto !important; flex: 0 0 auto !important; }
 @media (max-width: 640px) {
   .gradio-container { padding: 0 8px !important; }
   .rq-header h1 { font-size: 1.2rem; }
   #rq-top > * { min-width: 0 !important; }
+  #rq-top > #rq-lang { flex: 0 0 auto !important; min-width: 190px !important; }
   #rq-main { flex-direction: column; }
   #rq-main > * { min-width: 0 !important; width: 100% !important; }
   #rq-sources { max-height: none; }

@@ -76,7 +76,10 @@ def document_html(source: str, clauses: Sequence[Clause], opened: Opened, lang: 
             body.append(f'<div class="rq-vclause">{escape(clause.text)}</div>')
         at = clause.end
     body.append(_between(source[at:]))
-    outline = " › ".join([*cited.breadcrumb, place_of(cited, t)] if cited.place else cited.breadcrumb or (cited.doc_title,))
+    trail = list(cited.breadcrumb) or [cited.doc_title]
+    if cited.place:  # 第四十五条 › 第四十五条第一款第（二）项 reads as 第四十五条第一款第（二）项
+        trail = [*trail[:-1], cited.place] if cited.place.startswith(trail[-1]) else [*trail, cited.place]
+    outline = " › ".join(trail)
     head = (
         f'<div class="rq-vhead-bar"><div class="rq-vtitle">{escape(title_of(cited, t))} · {escape(place_of(cited, t))}</div>'
         f'<div class="rq-voutline"><span class="rq-meta">{escape(t["outline"])}</span>{escape(outline)}</div></div>'
