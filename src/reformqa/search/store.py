@@ -10,7 +10,7 @@ index/<embedder>/ holds plain, named files a person can inspect:
     places.txt        places in China that no pilot covers, to notice questions about them
     clauses.faiss     clause vectors (FAISS, inner product)
     spans.npy         sub-clause vectors, in clause order, for choosing quotes
-    bm25/             bm25s's own files over our tokens
+    bm25/             bm25s's own files over our tokens (read by search/postings.py)
     calibration.json  abstention and list thresholds fitted on the question set
     bridge.json       English words -> the Chinese terms of these clauses (written and read by answer/bridge.py)
 
@@ -33,6 +33,7 @@ import numpy as np
 from ..corpus import CHUNKER_VERSION, Gazetteer
 from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
 from ..records import Clause, Document, Region, Span
+from .postings import Postings
 from .tokenize import Tokenizer
 
 __all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "checksums", "read_index"]
@@ -59,7 +60,7 @@ class StoredIndex:
     vectors: Any  # faiss.Index
     span_vectors: np.ndarray
     span_owner: np.ndarray  # clause position of each span vector
-    bm25: Any  # bm25s.BM25
+    bm25: Any  # Postings when read from a folder (a bm25s.BM25 also serves)
     calibration: dict[str, Any]
     other_places: list[str]
     documents: dict[str, Document]
@@ -101,7 +102,6 @@ def _verify(folder: Path, listed: object, rebuild: str) -> None:
 
 def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | None = None) -> StoredIndex:
     """Open and validate an index folder; raise a clear error for each way it can be wrong."""
-    import bm25s
     import faiss
 
     rebuild = "Run: reformqa index --rebuild"
@@ -133,7 +133,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         # Memory-mapped: a query reads only its candidates' rows, so the sub-clause
         # vectors (8.5 GiB at 1M clauses, bench/) need not fit in memory.
         spans = np.load(folder / "spans.npy", allow_pickle=False, mmap_mode="r")
-        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        bm25 = Postings.load(folder / "bm25")
         calibration_file = folder / "calibration.json"
         calibration = json.loads(calibration_file.read_text(encoding="utf-8")) if calibration_file.exists() else {}
         user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
