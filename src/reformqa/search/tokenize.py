@@ -5,18 +5,17 @@ dictionary built from the corpus keeps quoted terms (先赋权后转化,
 包干制+负面清单) and place names whole; character bigrams catch words jieba
 does not know. Numbers such as 15.5% and 70% stay one token.
 
-Segmentation runs on rjieba (jieba-rs: jieba's dictionary and algorithm in
-Rust), which loads the dictionary in 0.1-0.2 s where jieba's marshal cache
-takes 0.5-1.6 s; with HMM off both cut the corpus and the question sets
-identically (docs/bench.md, "Cold start").
+Segmentation is jieba's (HMM off) over a memory-mapped copy of its dictionary
+(search/segment.py): a question loads only the words of its own characters,
+where jieba's start-up loads all of them (0.5-1.6 s; docs/bench.md).
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
-from typing import Any
+
+from .segment import Segmenter
 
 __all__ = ["STOPWORDS", "Tokenizer", "corpus_terms"]
 
@@ -36,25 +35,6 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 # A number keeps its unit: 10% and 10年 are different answers.
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:%|年|个|条|项|倍|亿|万|月|日)?")
 _QUOTED = re.compile(r"“([^”]{2,20})”")
-_CLAIM = threading.Lock()
-_claimed = False
-
-
-def _segmenter() -> Any:
-    """A jieba-rs segmenter of this Tokenizer's own, with the standard dictionary loaded.
-
-    Importing rjieba already loads one (its module-level default); the first
-    Tokenizer of a process takes that one instead of loading a second copy.
-    Nothing else in reformqa uses rjieba's module-level functions.
-    """
-    global _claimed
-    import rjieba
-
-    with _CLAIM:
-        if not _claimed:
-            _claimed = True
-            return rjieba._DEFAULT_JIEBA
-    return rjieba.Jieba()
 
 
 def corpus_terms(texts: Iterable[str]) -> list[str]:
@@ -73,10 +53,10 @@ class Tokenizer:
     """A jieba tokenizer of our own, with the corpus's user dictionary loaded."""
 
     def __init__(self, user_words: Iterable[str] = (), *, bigrams: bool = True):
-        self._jieba = _segmenter()
+        self._jieba = Segmenter()
         self.user_words = sorted({w.strip() for w in user_words if len(w.strip()) >= 2})
         for word in self.user_words:
-            self._jieba.add_word(word, 20000, None)
+            self._jieba.add_word(word, 20000)
         self.bigrams = bigrams
 
     def words(self, normalized: str) -> list[str]:
@@ -84,7 +64,7 @@ class Tokenizer:
         out, last = [], 0
         for match in [*_NUMBER.finditer(normalized), None]:
             piece = normalized[last : match.start() if match else len(normalized)]
-            for token in self._jieba.cut_for_search(piece, False):
+            for token in self._jieba.cut_for_search(piece):
                 token = token.strip()
                 if token and not _PUNCT.match(token) and token not in STOPWORDS:
                     out.append(token)
@@ -96,7 +76,7 @@ class Tokenizer:
     def terms(self, normalized: str) -> list[str]:
         """Content words without overlaps (jieba's precise mode): each character counted once."""
         out = []
-        for token in self._jieba.cut(normalized, False):
+        for token in self._jieba.cut(normalized):
             token = token.strip()
             if token and not _PUNCT.match(token) and token not in STOPWORDS:
                 out.append(token)
