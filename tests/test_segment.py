@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import jieba

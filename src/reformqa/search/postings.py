@@ -40,7 +40,7 @@ class Postings:
             raise ValueError(f"BM25 method {params['method']!r} needs a non-occurrence array; this index was not built by reformqa")
         vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
         if not isinstance(vocab, dict):
-            raise ValueError("vocab.index.json is not a mapping of tokens to ids")
+            raise TypeError("vocab.index.json is not a mapping of tokens to ids")
         data, indices, indptr = (np.load(folder / f"{name}.csc.index.npy", allow_pickle=False) for name in ("data", "indices", "indptr"))
         return cls({str(k): int(v) for k, v in vocab.items()}, data, indices, indptr, int(params.get("num_docs", -1)))
 

@@ -35,9 +35,9 @@ __all__ = ["Segmenter", "dictionary_file"]
 _MAGIC = b"RQJIEBA1"
 _HEADER = struct.Struct("<8sIIQ")  # magic, words, first characters, total frequency
 # jieba's own patterns (jieba/__init__.py: re_eng, re_han_default, re_skip_default).
-_ENG = re.compile("[a-zA-Z0-9]", re.U)
-_HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
-_SKIP = re.compile("(\r\n|\\s)", re.U)
+_ENG = re.compile("[a-zA-Z0-9]", re.UNICODE)
+_HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)", re.UNICODE)
+_SKIP = re.compile("(\r\n|\\s)", re.UNICODE)
 _BUILD_LOCK = threading.Lock()
 
 
