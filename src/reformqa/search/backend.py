@@ -22,7 +22,13 @@ from ..corpus import Gazetteer
 from ..records import Clause, Document, Region
 from .tokenize import Tokenizer
 
-__all__ = ["BACKENDS", "ClauseTable", "SearchBackend", "Where"]
+__all__ = ["BACKENDS", "ClauseTable", "SearchBackend", "Where", "distinct"]
+
+
+def distinct(positions: np.ndarray) -> np.ndarray:
+    """Sorted distinct positions, as np.unique gives them, without np.unique's import of numpy.ma (30 ms on a first question)."""
+    ordered = np.sort(positions, kind="stable")
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
 
 BACKENDS = ("local", "milvus")
 

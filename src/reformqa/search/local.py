@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import ClauseTable, Where
+from .backend import ClauseTable, Where, distinct
 from .store import IVF_NPROBE, StoredIndex
 
 __all__ = ["LocalBackend"]
@@ -95,7 +95,7 @@ class LocalBackend:
             if len(positive) > k:
                 positive = positive[np.argpartition(-scores[positive], k)[:k]]
             kept.append(positive)
-        chosen = np.unique(np.concatenate(kept)).astype(np.int64)
+        chosen = distinct(np.concatenate(kept)).astype(np.int64)
         return chosen, scores[chosen]
 
     def postings(self, token: str) -> frozenset[int] | None:

@@ -22,7 +22,7 @@ import numpy as np
 from ..corpus.structure import arabic
 from ..normalize import normalize
 from ..records import Clause, Hit, Span
-from .backend import ClauseTable, SearchBackend, Where
+from .backend import ClauseTable, SearchBackend, Where, distinct
 from .embed import Embedder
 from .fusion import DEFAULT_FUSION, MODES, fuse
 from .local import LocalBackend
@@ -114,7 +114,7 @@ class Retriever:
         scores = np.full(len(self.stored.clauses), np.nan, dtype=np.float32)
         found, cosines = self.stored.dense(vector, CANDIDATES, where)
         scores[found] = cosines
-        if extra is not None and len(extra := np.setdiff1d(extra, found)):
+        if extra is not None and len(extra := distinct(extra[~np.isin(extra, found)])):
             # The clauses a question names (an article, a pilot, a document), beyond the nearest: scored exactly.
             more, more_cosines = self.stored.dense(vector, len(extra), Where(positions=tuple(int(i) for i in extra)))
             scores[more] = more_cosines
@@ -148,7 +148,7 @@ class Retriever:
             groups.append(np.flatnonzero(self.table.mask(Where(regions=request.regions))))
         if request.docs or request.place_docs:
             groups.append(np.flatnonzero(self.table.mask(Where(docs=(*request.docs, *request.place_docs)))))
-        return np.unique(np.concatenate([g[:_WANTED] for g in groups])) if groups else np.zeros(0, dtype=np.int64)
+        return distinct(np.concatenate([g[:_WANTED] for g in groups])) if groups else np.zeros(0, dtype=np.int64)
 
     def _leaders_first(self, ranked: np.ndarray, request: SearchRequest) -> np.ndarray:
         """Each place the question names (北京: the pilot, and the 北京市 regulation) keeps its best clause near the top.
