@@ -34,13 +34,13 @@ PLANS: dict[str, dict[str, Any]] = {
         "cold_runs": 7, "warm_questions": 1000, "warm_reps": 2, "st_questions": 1000, "st_reps": 1, "build_reps": 3, "build_max_clauses": None,
         "engine": FULL_ENGINE, "engine_queries": 60, "engine_seconds": 20, "engine_batch": 32,
         "n_real": 10_000, "sizes": [10_000, 100_000, 1_000_000], "n_queries": 500, "n_latency": 200, "latency_seconds": 30,
-        "hybrid_questions": 60, "hybrid_seconds": 60, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
+        "hybrid_questions": 60, "hybrid_seconds": 60, "open_runs": 3, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
     },
     "quick": {
         "cold_runs": 1, "warm_questions": 10, "warm_reps": 1, "st_questions": 3, "st_reps": 1, "build_reps": 1, "build_max_clauses": 4,
         "engine": QUICK_ENGINE, "engine_queries": 5, "engine_seconds": 2, "engine_batch": 4,
         "n_real": 24, "sizes": [1000], "n_queries": 40, "n_latency": 20, "latency_seconds": 1,
-        "hybrid_questions": 5, "hybrid_seconds": 3, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
+        "hybrid_questions": 5, "hybrid_seconds": 3, "open_runs": 1, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
     },
 }
 
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         rows = []
         for n in plan["sizes"]:
             log(f"scale {n:,} clauses")
-            args = {k: plan[k] for k in ("n_queries", "n_latency", "latency_seconds", "hybrid_questions", "hybrid_seconds", "recall_target", "build_threads", "milvus")}
+            args = {k: plan[k] for k in ("n_queries", "n_latency", "latency_seconds", "hybrid_questions", "hybrid_seconds", "open_runs", "recall_target", "build_threads", "milvus")}
             rows.append(run_worker("scale", {**args, "n": n, "home": str(home), "vectors": real["vectors"], "queries": real["queries"]}, env={"REFORMQA_THREADS": "1", "OMP_NUM_THREADS": str(plan["build_threads"])}))
         return {"real_vectors": real, "sizes": rows}
 
