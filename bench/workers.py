@@ -15,6 +15,7 @@ WORKERS = {
     "embed_corpus": ("engine", "embed_corpus"),
     "scale": ("scale", "scale"),
     "open_sample": ("openfolder", "open_sample"),
+    "ingest_sample": ("ingest", "ingest_sample"),
 }
 
 

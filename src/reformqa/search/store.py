@@ -5,6 +5,7 @@ index/<embedder>/ holds plain, named files a person can inspect:
     manifest.json     format version, corpus hash, embedder id, dimension, counts
     documents.jsonl   one document a line: metadata (title, short title, issuer, number, dates, jurisdiction) and the text offsets point into
     clauses.jsonl     one clause a line, verbatim text, source offsets, breadcrumb, article and place
+    clauses.idx.npy   per clause: where its line is in clauses.jsonl, and its filter columns (search/clauses.py)
     regions.json      the pilots and their gazetteers
     userdict.txt      the tokenizer's corpus terms, one a line
     places.txt        places in China that no pilot covers, to notice questions about them
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ import numpy as np
 from ..corpus import CHUNKER_VERSION, Gazetteer
 from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
 from ..records import Clause, Document, Region, Span
+from .clauses import INDEX_FILE, ClauseRecords, clause_from_record
 from .postings import Postings
 from .tokenize import Tokenizer
 
@@ -53,7 +56,7 @@ class StoredIndex:
 
     path: Path
     manifest: dict[str, Any]
-    clauses: list[Clause]
+    clauses: Sequence[Clause]  # ClauseRecords when read from a folder
     regions: list[Region]
     tokenizer: Tokenizer
     gazetteer: Gazetteer
@@ -67,10 +70,7 @@ class StoredIndex:
 
 
 def _clause(record: dict[str, Any]) -> Clause:
-    record = dict(record)
-    record["spans"] = tuple(Span(a, b) for a, b in record["spans"])
-    record["breadcrumb"] = tuple(record.get("breadcrumb", ()))
-    return Clause(**record)
+    return clause_from_record(record)
 
 
 def checksums(folder: Path) -> dict[str, str]:
@@ -125,7 +125,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         raise IndexMismatch(f"{folder} was built from other seeds than those in seeds/ now. Run: reformqa index")
     _verify(folder, manifest.get("files"), rebuild)  # before anything is parsed: faiss and numpy trust their input
     try:
-        clauses = [_clause(json.loads(line)) for line in (folder / "clauses.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        clauses = ClauseRecords(folder, manifest["clause_codes"])
         regions = [Region(**{**r, "places": tuple(r["places"]), "aliases": tuple(r["aliases"]), "containers": tuple(r.get("containers", ()))}) for r in json.loads((folder / "regions.json").read_text(encoding="utf-8"))]
         vectors = faiss.read_index(str(folder / "clauses.faiss"))
         if "IVF" in str(manifest.get("faiss_factory", "")):
@@ -141,7 +141,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         documents = {d.doc_id: d for d in (Document(**json.loads(line)) for line in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines() if line)}
     except Exception as exc:  # any of five file formats can be damaged in its own way
         raise IndexCorrupt(f"{folder} cannot be read ({type(exc).__name__}: {exc}). {rebuild}") from None
-    n_spans = sum(len(c.spans) for c in clauses)
+    n_spans = int(clauses.span_counts.sum())
     checks = [
         (len(clauses), counts["clauses"], "clauses.jsonl lines"),
         (vectors.ntotal, len(clauses), "vectors in clauses.faiss"),
