@@ -26,6 +26,7 @@ from ..normalize import normalize
 from ..records import Clause, Span
 from .clauses import write_clauses
 from .embed import Embedder
+from .stamps import remember
 from .store import FORMAT_VERSION, StoredIndex, checksums
 from .tokenize import Tokenizer, corpus_terms
 
@@ -206,6 +207,7 @@ def seal_index(folder: Path) -> dict[str, Any]:
     manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"] = checksums(folder)
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    remember(folder, manifest["files"])  # the first open need not hash them again (search/stamps.py)
     return manifest
 
 

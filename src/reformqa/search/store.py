@@ -18,12 +18,12 @@ index/<embedder>/ holds plain, named files a person can inspect:
 build.py writes them; this module reads and validates them. The manifest's
 ``files`` maps every other file (``bm25/…`` included) to its SHA-256: a file
 that is missing, added, cut at a line or changed in one byte is refused before
-it is parsed (0.6 MB for the seed corpus: about a millisecond at open).
+it is parsed (0.6 MB for the seed corpus: about a millisecond at open). A file unchanged
+since it last matched (size, times, inode: search/stamps.py) is not hashed again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +37,7 @@ from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
 from ..records import Clause, Document, Region, Span
 from .clauses import INDEX_FILE, ClauseRecords, clause_from_record
 from .postings import Postings
+from .stamps import checked_digests, file_digest
 from .tokenize import Tokenizer
 
 __all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "checksums", "read_index"]
@@ -78,8 +79,7 @@ def checksums(folder: Path) -> dict[str, str]:
     found = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path != folder / "manifest.json":
-            with open(path, "rb") as handle:
-                found[path.relative_to(folder).as_posix()] = hashlib.file_digest(handle, "sha256").hexdigest()
+            found[path.relative_to(folder).as_posix()] = file_digest(path)
     return found
 
 
@@ -87,7 +87,7 @@ def _verify(folder: Path, listed: object, rebuild: str) -> None:
     """Every file the manifest lists is there with its checksum, and nothing else is."""
     if not isinstance(listed, dict) or not all(isinstance(v, str) for v in listed.values()):
         raise IndexCorrupt(f"{folder}/manifest.json has no checksums of the index files. {rebuild}")
-    found = checksums(folder)
+    found = checked_digests(folder)  # a file unchanged since it last matched is not hashed again (search/stamps.py)
     unlisted = sorted(set(found) - set(listed))
     if unlisted:
         raise IndexCorrupt(f"{folder} holds files its manifest does not list ({', '.join(unlisted[:3])}). {rebuild}")
