@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import reformqa.search.stamps as stamps
 from reformqa.errors import IndexCorrupt
-from reformqa.search import read_index
+from reformqa.search import read_index, stamps
 from reformqa.search.build import seal_index
 
 REPO = Path(__file__).resolve().parent.parent
