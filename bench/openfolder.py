@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +37,14 @@ def write_folder(folder: Path, seed: Path, clauses: list, vectors, bm25, fragmen
     import faiss
 
     from reformqa.search.build import seal_index
+    from reformqa.search.clauses import write_clauses
 
     t = time.perf_counter()
     folder.mkdir(parents=True)
     for name in ("regions.json", "userdict.txt", "places.txt", "calibration.json", "bridge.json", "documents.jsonl"):
         if (seed / name).exists():
             shutil.copy2(seed / name, folder / name)
-    with open(folder / "clauses.jsonl", "w", encoding="utf-8") as out:
-        for c in clauses:
-            record = asdict(c)
-            record["spans"] = [[s.start, s.end] for s in c.spans]
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    codes = write_clauses(folder, clauses)  # clauses.jsonl and clauses.idx.npy, as a build writes them
     faiss.write_index(vectors, str(folder / "clauses.faiss"))
     owners = np.repeat(np.arange(len(clauses)), [len(c.spans) for c in clauses])
     spans = np.lib.format.open_memmap(folder / "spans.npy", mode="w+", dtype=np.float32, shape=(len(owners), fragment_vectors.shape[1] + 1))
@@ -61,7 +57,7 @@ def write_folder(folder: Path, seed: Path, clauses: list, vectors, bm25, fragmen
     bm25.save(str(folder / "bm25"), show_progress=False)
     manifest = json.loads((seed / "manifest.json").read_text(encoding="utf-8"))
     ivf = faiss.try_extract_index_ivf(vectors)
-    manifest.update(corpus_hash="synthetic", faiss_factory=f"IVF{ivf.nlist},Flat" if ivf is not None else "Flat",
+    manifest.update(corpus_hash="synthetic", clause_codes=codes, faiss_factory=f"IVF{ivf.nlist},Flat" if ivf is not None else "Flat",
                     counts={**manifest["counts"], "clauses": len(clauses), "spans": len(owners)})
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     seal_index(folder)
