@@ -135,6 +135,14 @@ class ClauseRecords(Sequence[Clause]):
         for i in range(len(self)):
             yield self[i]
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same clauses in the same order, as a list of them would be."""
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cache, compared by content: unhashable, as a list
+
     def position(self, clause: Clause) -> int:
         """Where a clause read from these records sits (every clause handed out was parsed here first)."""
         found = self._where.get((clause.doc_id, clause.clause_id))
