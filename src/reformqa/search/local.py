@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .backend import ClauseTable, Where
+from .backend import ClauseTable, Where, distinct
+from .clauses import ClauseRecords
 from .store import IVF_NPROBE, StoredIndex
 
 __all__ = ["LocalBackend"]
@@ -26,7 +27,8 @@ class LocalBackend:
         self.documents, self.tokenizer, self.gazetteer = index.documents, index.tokenizer, index.gazetteer
         self.calibration, self.other_places = index.calibration, index.other_places
         self.table = ClauseTable(index.clauses)
-        counts = np.array([len(c.spans) for c in index.clauses], dtype=np.int64)
+        clauses = index.clauses
+        counts = clauses.span_counts if isinstance(clauses, ClauseRecords) else np.array([len(c.spans) for c in clauses], dtype=np.int64)
         self._span_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
     def dense(self, vector: np.ndarray, k: int, where: Where | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +97,7 @@ class LocalBackend:
             if len(positive) > k:
                 positive = positive[np.argpartition(-scores[positive], k)[:k]]
             kept.append(positive)
-        chosen = np.unique(np.concatenate(kept)).astype(np.int64)
+        chosen = distinct(np.concatenate(kept)).astype(np.int64)
         return chosen, scores[chosen]
 
     def postings(self, token: str) -> frozenset[int] | None:

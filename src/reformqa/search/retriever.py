@@ -12,17 +12,16 @@ stores and how it searches (search/backend.py) does not change the ranking.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 
-from ..corpus.structure import arabic
 from ..normalize import normalize
 from ..records import Clause, Hit, Span
-from .backend import ClauseTable, SearchBackend, Where
+from .backend import ClauseTable, SearchBackend, Where, distinct
+from .clauses import ClauseRecords, article_number
 from .embed import Embedder
 from .fusion import DEFAULT_FUSION, MODES, fuse
 from .local import LocalBackend
@@ -35,7 +34,6 @@ CANDIDATES = 200
 # What a Retriever opens: an index folder as read (the local backend) or any backend.
 Searchable = StoredIndex | SearchBackend
 _QUERY_CACHE = 512
-_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条")
 _WANTED = 2000  # at most this many named clauses a group are scored beyond the nearest (bench/: large corpora)
 # A clause's dense score mixes its own cosine with its best sub-clause's: a short
 # sub-clause that says exactly what was asked is not drowned by its long clause.
@@ -56,12 +54,17 @@ class Retriever:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         clauses = self.stored.clauses
-        self._positions = {(c.doc_id, c.clause_id): i for i, c in enumerate(clauses)}
         # Per-clause arrays, so a query's work grows with its candidates, not with the corpus
         # (bench/: at 1M clauses the per-clause Python loops took 700 ms a query).
         self.table = ClauseTable(clauses)
-        self._is_scope = np.array([c.kind == "scope" for c in clauses], dtype=bool)
-        self._article_of = np.array([arabic(m.group(1)) if (m := _ARTICLE.match(c.article)) else 0 for c in clauses], dtype=np.int32)
+        self._positions: dict[tuple[str, str], int] | None = None
+        if isinstance(clauses, ClauseRecords):  # an index folder: columns, no clause parsed (search/clauses.py)
+            self._is_scope = self.table.kind_of == self.table.kind_code.get("scope", -2)
+            self._article_of = clauses.article_of
+        else:
+            self._positions = {(c.doc_id, c.clause_id): i for i, c in enumerate(clauses)}
+            self._is_scope = np.array([c.kind == "scope" for c in clauses], dtype=bool)
+            self._article_of = np.array([article_number(c.article) for c in clauses], dtype=np.int32)
         n = max(len(clauses), 1)
         # Inverse document frequency from the lexical index's document frequencies.
         self.idf: dict[str, float] = {tok: math.log(1 + n / (1 + df)) for tok, df in self.stored.document_frequencies().items()}
@@ -69,6 +72,10 @@ class Retriever:
 
     def position(self, clause: Clause) -> int:
         """Where a clause sits in the index (its row in every array)."""
+        if self._positions is None:
+            records = self.stored.clauses
+            assert isinstance(records, ClauseRecords)
+            return records.position(clause)
         return self._positions[(clause.doc_id, clause.clause_id)]
 
     def clause_norm(self, clause: Clause) -> str:
@@ -114,7 +121,7 @@ class Retriever:
         scores = np.full(len(self.stored.clauses), np.nan, dtype=np.float32)
         found, cosines = self.stored.dense(vector, CANDIDATES, where)
         scores[found] = cosines
-        if extra is not None and len(extra := np.setdiff1d(extra, found)):
+        if extra is not None and len(extra := distinct(extra[~np.isin(extra, found)])):
             # The clauses a question names (an article, a pilot, a document), beyond the nearest: scored exactly.
             more, more_cosines = self.stored.dense(vector, len(extra), Where(positions=tuple(int(i) for i in extra)))
             scores[more] = more_cosines
@@ -148,7 +155,7 @@ class Retriever:
             groups.append(np.flatnonzero(self.table.mask(Where(regions=request.regions))))
         if request.docs or request.place_docs:
             groups.append(np.flatnonzero(self.table.mask(Where(docs=(*request.docs, *request.place_docs)))))
-        return np.unique(np.concatenate([g[:_WANTED] for g in groups])) if groups else np.zeros(0, dtype=np.int64)
+        return distinct(np.concatenate([g[:_WANTED] for g in groups])) if groups else np.zeros(0, dtype=np.int64)
 
     def _leaders_first(self, ranked: np.ndarray, request: SearchRequest) -> np.ndarray:
         """Each place the question names (北京: the pilot, and the 北京市 regulation) keeps its best clause near the top.
@@ -199,11 +206,11 @@ class Retriever:
                 asked = candidates[(self._article_of[candidates] == request.article) & in_docs[candidates]]
                 doc_boost[asked] += ARTICLE_BOOST
                 if request.detail:
-                    doc_boost[[i for i in asked if all(d in self.stored.clauses[i].place for d in request.detail)]] += DETAIL_BOOST
+                    doc_boost[[i for i in asked if all(d in self.stored.clauses[int(i)].place for d in request.detail)]] += DETAIL_BOOST
         boost += doc_boost
         if mode == "full" and request.boost is not None:
             accepts = request.boost
-            boost[[i for i in candidates if accepts(self.stored.clauses[i].text)]] += request.boost_weight
+            boost[[i for i in candidates if accepts(self.stored.clauses[int(i)].text)]] += request.boost_weight
         total = fused + boost
         ranked = candidates[np.lexsort((candidates, -total[candidates]))]
         if mode == "full" and named is not None and request.place_docs:

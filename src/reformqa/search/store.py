@@ -5,25 +5,27 @@ index/<embedder>/ holds plain, named files a person can inspect:
     manifest.json     format version, corpus hash, embedder id, dimension, counts
     documents.jsonl   one document a line: metadata (title, short title, issuer, number, dates, jurisdiction) and the text offsets point into
     clauses.jsonl     one clause a line, verbatim text, source offsets, breadcrumb, article and place
+    clauses.idx.npy   per clause: where its line is in clauses.jsonl, and its filter columns (search/clauses.py)
     regions.json      the pilots and their gazetteers
     userdict.txt      the tokenizer's corpus terms, one a line
     places.txt        places in China that no pilot covers, to notice questions about them
     clauses.faiss     clause vectors (FAISS, inner product)
     spans.npy         sub-clause vectors, in clause order, for choosing quotes
-    bm25/             bm25s's own files over our tokens
+    bm25/             bm25s's own files over our tokens (read by search/postings.py)
     calibration.json  abstention and list thresholds fitted on the question set
     bridge.json       English words -> the Chinese terms of these clauses (written and read by answer/bridge.py)
 
 build.py writes them; this module reads and validates them. The manifest's
 ``files`` maps every other file (``bm25/…`` included) to its SHA-256: a file
 that is missing, added, cut at a line or changed in one byte is refused before
-it is parsed (0.6 MB for the seed corpus: about a millisecond at open).
+it is parsed (0.6 MB for the seed corpus: about a millisecond at open). A file unchanged
+since it last matched (size, times, inode: search/stamps.py) is not hashed again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,9 @@ import numpy as np
 from ..corpus import CHUNKER_VERSION, Gazetteer
 from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
 from ..records import Clause, Document, Region, Span
+from .clauses import INDEX_FILE, ClauseRecords, clause_from_record
+from .postings import Postings
+from .stamps import checked_digests, file_digest
 from .tokenize import Tokenizer
 
 __all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "checksums", "read_index"]
@@ -42,7 +47,9 @@ __all__ = ["FORMAT_VERSION", "IVF_NPROBE", "REQUIRED_FILES", "StoredIndex", "che
 # bridge.json beside the index (English words -> the corpus's Chinese terms).
 # 5: calibration.json weighs a new feature (kind_hit) and cuts at a refusal share: an index of format 4
 # would fall back to answering everything, so it is rebuilt instead.
-FORMAT_VERSION = 5
+# 6: clauses.idx.npy (each clause's line and filter columns, so a large index opens without parsing
+# every clause) and the manifest's clause codes.
+FORMAT_VERSION = 6
 REQUIRED_FILES = ("manifest.json", "documents.jsonl", "clauses.jsonl", "regions.json", "userdict.txt", "places.txt", "clauses.faiss", "spans.npy", "bm25")
 # bench/: with nlist = 4*sqrt(N), 256 probes kept recall@10 >= 0.95 at 100k and 1M clauses.
 IVF_NPROBE = 256
@@ -54,24 +61,21 @@ class StoredIndex:
 
     path: Path
     manifest: dict[str, Any]
-    clauses: list[Clause]
+    clauses: Sequence[Clause]  # ClauseRecords when read from a folder
     regions: list[Region]
     tokenizer: Tokenizer
     gazetteer: Gazetteer
     vectors: Any  # faiss.Index
     span_vectors: np.ndarray
     span_owner: np.ndarray  # clause position of each span vector
-    bm25: Any  # bm25s.BM25
+    bm25: Any  # Postings when read from a folder (a bm25s.BM25 also serves)
     calibration: dict[str, Any]
     other_places: list[str]
     documents: dict[str, Document]
 
 
 def _clause(record: dict[str, Any]) -> Clause:
-    record = dict(record)
-    record["spans"] = tuple(Span(a, b) for a, b in record["spans"])
-    record["breadcrumb"] = tuple(record.get("breadcrumb", ()))
-    return Clause(**record)
+    return clause_from_record(record)
 
 
 def checksums(folder: Path) -> dict[str, str]:
@@ -79,8 +83,7 @@ def checksums(folder: Path) -> dict[str, str]:
     found = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path != folder / "manifest.json":
-            with open(path, "rb") as handle:
-                found[path.relative_to(folder).as_posix()] = hashlib.file_digest(handle, "sha256").hexdigest()
+            found[path.relative_to(folder).as_posix()] = file_digest(path)
     return found
 
 
@@ -88,7 +91,7 @@ def _verify(folder: Path, listed: object, rebuild: str) -> None:
     """Every file the manifest lists is there with its checksum, and nothing else is."""
     if not isinstance(listed, dict) or not all(isinstance(v, str) for v in listed.values()):
         raise IndexCorrupt(f"{folder}/manifest.json has no checksums of the index files. {rebuild}")
-    found = checksums(folder)
+    found = checked_digests(folder)  # a file unchanged since it last matched is not hashed again (search/stamps.py)
     unlisted = sorted(set(found) - set(listed))
     if unlisted:
         raise IndexCorrupt(f"{folder} holds files its manifest does not list ({', '.join(unlisted[:3])}). {rebuild}")
@@ -103,7 +106,6 @@ def _verify(folder: Path, listed: object, rebuild: str) -> None:
 
 def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | None = None) -> StoredIndex:
     """Open and validate an index folder; raise a clear error for each way it can be wrong."""
-    import bm25s
     import faiss
 
     rebuild = "Run: reformqa index --rebuild"
@@ -127,7 +129,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         raise IndexMismatch(f"{folder} was built from other seeds than those in seeds/ now. Run: reformqa index")
     _verify(folder, manifest.get("files"), rebuild)  # before anything is parsed: faiss and numpy trust their input
     try:
-        clauses = [_clause(json.loads(line)) for line in (folder / "clauses.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        clauses = ClauseRecords(folder, manifest["clause_codes"])
         regions = [Region(**{**r, "places": tuple(r["places"]), "aliases": tuple(r["aliases"]), "containers": tuple(r.get("containers", ()))}) for r in json.loads((folder / "regions.json").read_text(encoding="utf-8"))]
         vectors = faiss.read_index(str(folder / "clauses.faiss"))
         if "IVF" in str(manifest.get("faiss_factory", "")):
@@ -135,7 +137,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         # Memory-mapped: a query reads only its candidates' rows, so the sub-clause
         # vectors (8.5 GiB at 1M clauses, bench/) need not fit in memory.
         spans = np.load(folder / "spans.npy", allow_pickle=False, mmap_mode="r")
-        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        bm25 = Postings.load(folder / "bm25")
         calibration_file = folder / "calibration.json"
         calibration = json.loads(calibration_file.read_text(encoding="utf-8")) if calibration_file.exists() else {}
         user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
@@ -143,7 +145,7 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         documents = {d.doc_id: d for d in (Document(**json.loads(line)) for line in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines() if line)}
     except Exception as exc:  # any of five file formats can be damaged in its own way
         raise IndexCorrupt(f"{folder} cannot be read ({type(exc).__name__}: {exc}). {rebuild}") from None
-    n_spans = sum(len(c.spans) for c in clauses)
+    n_spans = int(clauses.span_counts.sum())
     checks = [
         (len(clauses), counts["clauses"], "clauses.jsonl lines"),
         (vectors.ntotal, len(clauses), "vectors in clauses.faiss"),
@@ -164,7 +166,8 @@ def read_index(folder: Path, *, embedder_id: str | None = None, corpus: str | No
         gazetteer=Gazetteer(regions, documents.values()),
         vectors=vectors,
         span_vectors=spans[:, 1:],
-        span_owner=np.asarray(spans[:, 0]).astype(np.int64),
+        # From the clauses' sub-clause counts: reading spans.npy's first column would touch every page of it (5 GiB at 1M clauses).
+        span_owner=np.repeat(np.arange(len(clauses), dtype=np.int64), clauses.span_counts),
         bm25=bm25,
         calibration=calibration,
         other_places=other_places,

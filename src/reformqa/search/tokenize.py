@@ -4,12 +4,18 @@ jieba's search mode splits long words into their parts as well; a user
 dictionary built from the corpus keeps quoted terms (先赋权后转化,
 包干制+负面清单) and place names whole; character bigrams catch words jieba
 does not know. Numbers such as 15.5% and 70% stay one token.
+
+Segmentation is jieba's (HMM off) over a memory-mapped copy of its dictionary
+(search/segment.py): a question loads only the words of its own characters,
+where jieba's start-up loads all of them (0.5-1.6 s; docs/bench.md).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from .segment import Segmenter
 
 __all__ = ["STOPWORDS", "Tokenizer", "corpus_terms"]
 
@@ -47,14 +53,10 @@ class Tokenizer:
     """A jieba tokenizer of our own, with the corpus's user dictionary loaded."""
 
     def __init__(self, user_words: Iterable[str] = (), *, bigrams: bool = True):
-        import jieba
-
-        jieba.setLogLevel(60)
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self._jieba = Segmenter()
         self.user_words = sorted({w.strip() for w in user_words if len(w.strip()) >= 2})
         for word in self.user_words:
-            self._jieba.add_word(word, freq=20000)
+            self._jieba.add_word(word, 20000)
         self.bigrams = bigrams
 
     def words(self, normalized: str) -> list[str]:
@@ -62,7 +64,7 @@ class Tokenizer:
         out, last = [], 0
         for match in [*_NUMBER.finditer(normalized), None]:
             piece = normalized[last : match.start() if match else len(normalized)]
-            for token in self._jieba.cut_for_search(piece, HMM=False):
+            for token in self._jieba.cut_for_search(piece):
                 token = token.strip()
                 if token and not _PUNCT.match(token) and token not in STOPWORDS:
                     out.append(token)
@@ -74,7 +76,7 @@ class Tokenizer:
     def terms(self, normalized: str) -> list[str]:
         """Content words without overlaps (jieba's precise mode): each character counted once."""
         out = []
-        for token in self._jieba.cut(normalized, HMM=False):
+        for token in self._jieba.cut(normalized):
             token = token.strip()
             if token and not _PUNCT.match(token) and token not in STOPWORDS:
                 out.append(token)
