@@ -12,6 +12,7 @@ import tempfile
 import threading
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,7 @@ class CompareHandlers:
 
     project: Any
     _lock: threading.Lock
-
-    def marker(self, text: str) -> Marker:  # supplied by ChatService
-        raise NotImplementedError
+    marker: Callable[[str], Marker]  # supplied by ChatService
 
     def _exports_ready(self) -> None:
         self._export_lock = threading.Lock()
