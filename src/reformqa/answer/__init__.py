@@ -20,7 +20,7 @@ from .compose import NEAREST, NOT_FOUND, compose
 from .documents import NO_DOCUMENTS, DocumentsAsked, documents_named, number_pattern, read_documents
 from .followup import REGION, TOPIC, Carry, follow_up
 from .lists import POLICY_VERBS, list_topic, topic_query, topic_table
-from .question import Query, analyse, check_question, chinese_topic, search_request
+from .question import Query, analyse, check_question, chinese_topic, search_request, without_terms
 from .quote import choose_quote
 from .signals import Lexicon
 
@@ -69,6 +69,7 @@ __all__ = [
     "read_documents",
     "open_bridge",
     "search_request",
+    "without_terms",
     "term_match",
     "topic_query",
     "topic_table",

@@ -9,6 +9,7 @@ the bot can say the documents do not cover it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..corpus import Gazetteer, places_named
@@ -19,7 +20,7 @@ from .answer_types import NUMERIC, asked_kind, asked_type, type_boost, type_matc
 from .bridge import Bridge, Bridged
 from .documents import NO_DOCUMENTS, DocumentsAsked, read_documents
 
-__all__ = ["ENGLISH_DENSE_WEIGHT", "Query", "analyse", "check_question", "chinese_topic", "search_request"]
+__all__ = ["ENGLISH_DENSE_WEIGHT", "Query", "analyse", "check_question", "chinese_topic", "search_request", "without_terms"]
 
 _LIST = re.compile(
     r"哪些|哪个|哪一个|哪几|哪里|哪儿|哪一些|各个?试点|各地|各个地区|所有试点|几个试点|几个地区|有几个|分别"
@@ -136,7 +137,7 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         list_intent=bool(_LIST.search(normalized)),
         numeric=bool(NUMERIC.search(normalized)),
         answer_type=asked_type(normalized),
-        scope=bool(_SCOPE.search(normalized) or (named and _MEMBERS.search(_without(normalized, region_terms)))),
+        scope=bool(_SCOPE.search(normalized) or (named and _MEMBERS.search(without_terms(normalized, region_terms)))),
         # English words with no counterpart count as words no clause holds, as an unknown Chinese word does.
         words=words + (bridged.unmatched if bridged else ()),
         tokens=tuple(tokenizer(normalized if bridged is None else lexical)),
@@ -148,8 +149,8 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
     )
 
 
-def _without(text: str, terms: tuple[str, ...]) -> str:
-    """The text with the place names taken out (成都有哪些… is not 都有哪)."""
+def without_terms(text: str, terms: Iterable[str]) -> str:
+    """The text with the terms taken out, longest first (a place's names: 成都有哪些… is not 都有哪)."""
     for term in sorted(terms, key=len, reverse=True):
         text = text.replace(term, " ")
     return text

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..answer import Query
+from ..answer import Query, without_terms
 from ..normalize import normalize
 from ..records import Answer, Clause
 from .cite import place_of, title_of
@@ -73,8 +73,7 @@ def topic_of(asked: str, query: Query, cut: Callable[[str], Sequence[str]] | Non
     # The question less the documents it names (《北京市促进科技成果转化条例》 is not a topic).
     masked = getattr(query.documents, "masked", "")
     text = masked if isinstance(masked, str) and masked.strip() else asked
-    for term in sorted((*query.region_terms, *query.other_places, *query.regions, "试点"), key=len, reverse=True):
-        text = text.replace(term, " ")
+    text = without_terms(text, (*query.region_terms, *query.other_places, *query.regions, "试点"))
     if re.search(r"[\u4e00-\u9fff]", text):
         words = cut(normalize(text)) if cut is not None else text.split()
         return "".join(w for w in words if w not in _ASKING and re.search(r"\w", w)).strip()
