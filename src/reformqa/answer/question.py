@@ -19,6 +19,7 @@ from ..search import SearchRequest, Tokenizer
 from .answer_types import NUMERIC, asked_kind, asked_type, type_boost, type_matches
 from .bridge import Bridge, Bridged
 from .documents import NO_DOCUMENTS, DocumentsAsked, read_documents
+from .spoken import spoken_forms
 
 __all__ = ["ENGLISH_DENSE_WEIGHT", "Query", "analyse", "check_question", "chinese_topic", "search_request", "without_terms"]
 
@@ -62,8 +63,9 @@ class Query:
     answer_kind: str | None = None  # the shape of answer asked for (answer_types.ANSWER_KINDS); None: what is done about X
     documents: DocumentsAsked = NO_DOCUMENTS  # the documents, places' documents and article it names (documents.py)
     # An English question in the documents' words (answer/bridge.py): the Chinese terms it was matched
-    # through, as (English, Chinese) pairs; its content words with no counterpart in the documents; and
-    # the Chinese terms as one text, which stands for the question wherever the documents' words count.
+    # through, as (English, Chinese) pairs (for spoken Chinese, answer/spoken.py: (spoken form, term));
+    # its content words with no counterpart in the documents; and the Chinese terms as one text, which
+    # stands for the question wherever the documents' words count.
     matched_terms: tuple[tuple[str, str], ...] = ()
     unmatched: tuple[str, ...] = ()
     bridged: str = ""
@@ -110,6 +112,11 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
     bridged = _bridge(normalized, region_terms, bridge)
     # What the documents' words are read from: the question less the documents it names, or for English its bridged terms.
     lexical = asked.masked if bridged is None else bridged.text
+    # Spoken Chinese (赚了钱, 卖出去) counts in the documents' words (收益, 转让); search keeps both.
+    spoken = spoken_forms().find(lexical) if bridged is None else []
+    spoken_terms: tuple[str, ...] = ()
+    if spoken:
+        lexical, spoken_terms = spoken_forms().rewrite(lexical)
     if bridged is not None:  # the Chinese names of the places it named (Hefei -> 合肥) are region terms too
         named_regions = {region for region, _ in named}
         region_terms += tuple(term for piece in lexical.split() for region, term in gazetteer.find(piece) if region in named_regions)
@@ -140,10 +147,10 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         scope=bool(_SCOPE.search(normalized) or (named and _MEMBERS.search(without_terms(normalized, region_terms)))),
         # English words with no counterpart count as words no clause holds, as an unknown Chinese word does.
         words=words + (bridged.unmatched if bridged else ()),
-        tokens=tuple(tokenizer(normalized if bridged is None else lexical)),
+        tokens=tuple(tokenizer(" ".join((normalized,) + spoken_terms) if bridged is None else lexical)),
         answer_kind=asked_kind(normalized),
         documents=asked,
-        matched_terms=bridged.matched if bridged else (),
+        matched_terms=bridged.matched if bridged else tuple(spoken),
         unmatched=bridged.unmatched if bridged else (),
         bridged=bridged.text if bridged else "",
     )
