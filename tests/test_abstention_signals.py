@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reformqa.answer import analyse, asked_kind, has_words
+from reformqa.answer.abstain import key_words
 from reformqa.answer.signals import Lexicon, abbreviates
 from reformqa.normalize import normalize
 from reformqa.project import Project
@@ -92,3 +93,14 @@ def test_english_law_words_reach_the_laws_terms(project):
     bridged = dict(project.ask("What is the minimum share of the net income that goes to the team?").matched_terms)
     assert bridged.get("minimum") in {"不低于", "最低", "至少"}
     assert "goes" not in bridged
+
+
+@pytest.mark.parametrize(
+    ("question", "not_concepts"),
+    [("郑州市要布局建设什么样的中试基地？", {"什么样"}), ("这次综合改革试点批了多长时间？", {"长时间", "多长时间"}),
+     ("国务院批复这些试点是哪一天？", {"一天", "哪一天"}), ("重庆组建创新联合体应该由谁来牵头？", {"由谁来"})],
+)
+def test_words_that_ask_how_the_answer_looks_are_not_concepts(project, question: str, not_concepts: set[str]):
+    stored = project.retriever().stored
+    words = key_words(analyse(question, stored.gazetteer, stored.tokenizer, stored.other_places))
+    assert words and not not_concepts & set(words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reformqa.answer import analyse
-from reformqa.corpus import REGION_SLUGS, Gazetteer, build_regions, national_places, scope_places
+from reformqa.corpus import REGION_SLUGS, Gazetteer, build_regions, national_places, places_named, scope_places
 from reformqa.normalize import normalize
 from reformqa.search import Tokenizer
 
@@ -123,3 +123,13 @@ def test_which_one_pilot_reads_like_which_pilot(gazetteer, tokenizer, places):
     spelled = analyse("深圳在哪一个试点里？", gazetteer, tokenizer, places)
     assert plain.scope
     assert (spelled.scope, spelled.list_intent, spelled.regions) == (plain.scope, plain.list_intent, plain.regions)
+
+
+@pytest.mark.parametrize(("question", "place"), [("法国的首都是哪里", "法国"), ("德国柏林的科研人员能来合作吗", "柏林"), ("美国对技术出口有什么限制", "美国")])
+def test_other_countries_and_their_cities_are_places_outside_the_pilots(places, question: str, place: str):
+    assert place in places_named(normalize(question), places)
+
+
+@pytest.mark.parametrize("question", ["北京城市副中心沿海地带的政策", "包罗万象的科研平台", "中国的科研经费怎么管理"])
+def test_ordinary_words_and_the_home_country_are_not_foreign_places(places, question: str):
+    assert places_named(normalize(question), places) == ()

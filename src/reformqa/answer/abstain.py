@@ -53,8 +53,10 @@ _FRAME = frozenset(
     "期限 年限 有效期 期间 时间 时候 啥时候 什么时候 哪天 落款 日期 比例 份额 数量 条件 前提 情形 途径 渠道 意思 含义 定义 谁 哪里 哪儿 多久 多长 "
     # spoken glue a formal text never writes (是不是 -> 不是, 拿到手)
     "能不能 可不可以 是不是 要不要 会不会 有没有 啥意思 是啥 类型 种类 "
-    "不是 这些 那些 这个 那个 之间 还是 或者 以后 之后 以前 之前 拿到 得到 一下 怎么算 这批 这次 那次 那个 啥样 咋样 搞 能够 需要 应该 进行 知道 告诉 请问 下来 起来 出来".split()
+    "不是 这些 那些 这个 那个 之间 还是 或者 以后 之后 以前 之前 整个 只有 打算 当地 地方 拿到 得到 一下 怎么算 这批 这次 那次 那个 啥样 咋样 搞 能够 需要 应该 进行 知道 告诉 请问 下来 起来 出来".split()
 )
+# A word that holds a question word asks how the answer looks (什么样, 哪一天, 多长时间, 由谁来, 百分之几), not what about.
+_ASKING = re.compile(r"什么|哪|多少|多长|多久|几|谁|怎么|怎样|咋|啥")
 _MARKUP = re.compile(r"\b(?:select|insert|update|delete|drop|create|alter)\b[^;]*(?:\bfrom|\binto|\btable|\bset)\b[^;]*;?|<[^>]*>|\$\$.*?\$\$|\$[^$]*\$|\\[a-zA-Z]+|&[a-z]+;|```.*?```|`[^`]*`", re.S)
 _CODE = re.compile(r"\S*[(){}\[\];=<>|\\^_*#@$]\S*")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
@@ -70,7 +72,7 @@ def has_words(text: str) -> bool:
 def key_words(query: Query) -> list[str]:
     """The question's content words that name what it is about (Chinese, possibly bridged from English)."""
     # A search-mode cut also gives the pieces of a frame word (有效期: 有效, 效期): they are frame too.
-    framed = [f for f in _FRAME if f in query.normalized]
+    framed = [f for f in _FRAME if f in query.normalized] + [w for w in query.words if _ASKING.search(w)]
     return [w for w in query.words if has_cjk(w) and len(w) >= 2 and w not in _FRAME and not any(w in f for f in framed)]
 
 

@@ -4,6 +4,8 @@ jionlp ships every province, prefecture and county with its short name
 (浦东新区 → 浦东) and its parent, offline. data/places_extra.tsv adds what no
 administrative list holds: city nicknames (蓉城 → 成都) and national new areas
 and zones (雄安新区, 前海), which are places of their own and never a pilot.
+jionlp's world list adds the other countries, their capitals and main cities
+(法国, 巴黎), so 法国的首都是哪里 names a place outside every document.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Place", "Extra", "china_places", "extras", "counties_of", "unique_short_names"]
+__all__ = ["Place", "Extra", "china_places", "extras", "counties_of", "unique_short_names", "world_places"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,4 +91,23 @@ def extras() -> tuple[Extra, ...]:
             continue
         name, kind, city, english = (line.split("\t") + ["", "", ""])[:4]
         out.append(Extra(name.strip(), kind.strip(), city.strip(), tuple(e.strip().lower() for e in english.split(",") if e.strip())))
+    return tuple(out)
+
+
+# World names that are also pieces of ordinary Chinese words (沿海地带, 包罗万象, 泥巴库, 万事达卡): a substring
+# search would find them in questions about something else. Found by searching jieba's dictionary.
+_ORDINARY = frozenset({"海地", "万象", "巴库", "达卡"})
+
+
+@lru_cache(maxsize=1)
+def world_places() -> tuple[str, ...]:
+    """Countries other than China, by short and full name, with their capitals and main cities (jionlp's world list)."""
+    text = resources.files("jionlp").joinpath("dictionary/world_location.txt").read_text(encoding="utf-8")
+    out: dict[str, None] = {}
+    for line in text.splitlines():
+        fields = line.strip().split("\t")
+        if len(fields) < 3 or fields[0] == "中国":  # a continent's heading, or the home country
+            continue
+        names = [*fields[:3], *(fields[3].split("/") if len(fields) > 3 else [])]
+        out.update(dict.fromkeys(n.strip() for n in names if len(n.strip()) >= 2 and n.strip() not in _ORDINARY))
     return tuple(out)

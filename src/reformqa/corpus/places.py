@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from ..normalize import normalize
 from ..records import Document, Region
 from .jurisdiction import jurisdiction_names
-from .placedata import china_places, extras, unique_short_names
+from .placedata import china_places, extras, unique_short_names, world_places
 from .regions import pinyin
 
 __all__ = ["Gazetteer", "national_places", "places_named"]
@@ -119,7 +119,7 @@ def _common_words() -> set[str]:
 
 
 def national_places(exclude: Iterable[str], corpus_text: str) -> list[str]:
-    """China's places that no pilot covers, Chinese and pinyin, with zones and nicknames of other cities.
+    """China's places that no pilot covers, Chinese and pinyin, with zones and nicknames of other cities, and other countries.
 
     Provinces and prefectures are listed by full and short name (上海市, 上海,
     shanghai); counties by full name, and by short name only where no other
@@ -150,6 +150,8 @@ def national_places(exclude: Iterable[str], corpus_text: str) -> list[str]:
         add(extra.name)
         latin.update(dict.fromkeys(e for e in extra.english if e not in corpus_text.lower()))
     latin.update(dict.fromkeys(_ENGLISH_EXTRA))
+    for name in world_places():  # 法国, 巴黎: the bridge finds their English names (France) in CC-CEDICT
+        add(name)
     return list(chinese) + [n for n in latin if n not in ours]
 
 
