@@ -18,6 +18,7 @@ from ..search import Retriever
 from .abstain import FEATURES, confidence, features, threshold, vetoed
 from .bridge import Bridge
 from .compare import DEFAULT_MIN_MATCH
+from .items import with_items
 from .lists import list_topic, topic_table
 from .question import Query
 from .quote import choose_quote
@@ -56,6 +57,11 @@ def _listed(
     rows = [r for r in table.rows if r.mentioned and r.citation is not None and (not allowed or r.region in allowed)]
     rows.sort(key=lambda r: (-r.match, -r.score))
     return [r.citation for r in rows if r.citation is not None]
+
+
+def _whole(hit: Hit) -> tuple[int, int]:
+    clause = hit.clause
+    return (clause.spans[0].start, clause.spans[-1].end) if clause.spans else (clause.start, clause.end)
 
 
 def _scope_last(query: Query, hits: Sequence[Hit]) -> list[Hit]:
@@ -104,7 +110,12 @@ def compose(
         citations = _listed(retriever, lexicon, query, hits, calibration, regions, bridge)
         list_question = bool(citations)
     if not citations:
-        citations = [Citation(0, hit, *choose_quote(retriever, lexicon, query, hit, qvec)) for hit in hits[:k]]
+        cited, family = with_items(retriever, query, hits)
+        # A lead-in's items come whole, each quoted whole: an answer listing them is not cut at k.
+        citations = [
+            Citation(0, hit, *(_whole(hit) if rank < family else choose_quote(retriever, lexicon, query, hit, qvec)))
+            for rank, hit in enumerate(cited[: max(k, family)])
+        ]
     citations = [Citation(rank, c.hit, c.quote_start, c.quote_end) for rank, c in enumerate(citations, 1)]
     return Answer(
         question=query.text,
