@@ -61,3 +61,27 @@ def test_a_spoken_question_is_answered_with_the_clause_it_means(project, questio
     assert top.hit.clause.clause_id == clause
     assert words in top.quote
     assert answer.matched_terms
+
+
+def test_a_spoken_list_topic_reaches_both_wordings_and_the_comparison_agrees(project):
+    answer = project.ask("哪些试点允许科研经费跨地区使用？")
+    listed = {c.hit.clause.region for c in answer.citations}
+    assert answer.list_question and listed == {"重庆市", "成都市"}  # 跨省市 and 跨行政区域: one concept
+    assert set(project.compare("科研经费跨地区使用").mentioned) == listed
+
+
+def test_a_preferred_term_counts_where_the_text_writes_another_of_its_terms():
+    from reformqa.answer.signals import Lexicon
+
+    lexicon = Lexicon({"跨省市": 3.0, "使用": 1.0}, 4.0)
+    assert lexicon.present("跨行政区域")
+    assert lexicon.coverage(["跨行政区域", "使用"], "允许科研资金跨省市使用") == 1.0
+
+
+@pytest.mark.parametrize(("term", "key"), [("中试基地", "中试"), ("技术经纪人", "经纪")])
+def test_a_term_is_not_mentioned_by_a_quote_lacking_its_rarest_word(project, term: str, key: str):
+    table = project.compare(term)
+    assert table.mentioned
+    for row in table.rows:
+        if row.mentioned:
+            assert key in row.citation.quote, (row.region, row.citation.quote)

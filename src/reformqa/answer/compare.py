@@ -10,6 +10,7 @@ for 经费包干制) while the table still shows each region's exact words.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +21,20 @@ from ..normalize import normalize
 from ..records import Citation, Clause
 from ..search import Retriever
 from .question import Query, search_request
+from .spoken import spoken_forms
 
-__all__ = ["DEFAULT_MIN_MATCH", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
+__all__ = ["POLICY_VERBS", "DEFAULT_MIN_MATCH", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
 
 DEFAULT_MIN_MATCH = 0.7  # until calibrated on eval/compare_topics.jsonl
+# How a measure is carried out, not what it is about: 哪些试点推行包干制 asks about 包干制,
+# and a pilot that writes 探索实施经费包干制 practises it as much as one that writes 推行.
+POLICY_VERBS = frozenset(
+    "推行 推广 实施 实行 施行 试行 探索 开展 支持 推动 鼓励 涉及 方案 举措 采用 采取 提出 建立 建设 完善 优化 深化 加强 加快 有序 允许 改革 措施 管理".split()
+)
+_TERM_WORDS = 3  # a topic of at most this many words is a term (中试基地): its rarest word must be there
 MENTIONED, NOT_MENTIONED = "提及", "未提及"
-NEAREST = "最接近："  # before the nearest clause of a region that does not mention the topic
+NEAREST = "最接近："
+_NEARLY_WHOLE = 0.75  # a topic found this far in runs stands without its rarest word (首席专家负责制 for 首席科学家负责制)  # before the nearest clause of a region that does not mention the topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +94,55 @@ def word_match(words: list[str], text_norm: str) -> float:
     return sum(len(w) for w in words if w in text_norm) / total if total else 0.0
 
 
-def _best_span(retriever: Retriever, query: Query, clause: Clause) -> tuple[float, int, int]:
+def _wordings(retriever: Retriever, query: Query) -> list[str]:
+    """The topic as asked, and in the documents' words for each spoken form it holds (跨地区: 跨行政区域, 跨省市).
+
+    A spoken form no clause writes leaves only the documents' wordings: matched as asked, 科研经费跨地区使用
+    would find any clause on 科研经费.
+    """
+    wordings = [query.normalized]
+    if not query.bridged:
+        table = spoken_forms().table
+        for form, _ in query.matched_terms:
+            written = [w.replace(form, term) for w in wordings for term in table.get(form, ())]
+            wordings = (wordings if form in retriever.idf else []) + written
+    return wordings[:8] or [query.normalized]
+
+
+def _in_runs(topic: str, text: str) -> float:
+    """Share of the topic found in order in runs of two or more characters (a lone 中 of 中心 is no part of 中试)."""
+    matcher = difflib.SequenceMatcher(None, topic, text, autojunk=False)
+    return sum(b.size for b in matcher.get_matching_blocks() if b.size >= 2) / max(len(topic), 1)
+
+
+def _key_word(retriever: Retriever, words: list[str]) -> str:
+    """A term's word the fewest clauses hold (中试 of 中试基地, 运营 of 知识产权运营): what sets it apart.
+
+    "" for a longer topic (小微企业通过许可方式使用职务发明): a paraphrase, matched by its words as a whole.
+    """
+    known = [w for w in words if len(w) >= 2 and w in retriever.idf and w not in POLICY_VERBS]
+    if len(known) > _TERM_WORDS:
+        return ""
+    return max(known, key=lambda w: retriever.idf[w], default="")
+
+
+def _touches(key: str, text: str) -> bool:
+    """Whether the text holds the key word or a two-character piece of it (职务 of 职务发明, 经费 of 科研经费)."""
+    return not key or any(key[i : i + 2] in text for i in range(len(key) - 1))
+
+
+def _best_span(wordings: list[tuple[str, list[str], str]], clause: Clause) -> tuple[float, int, int]:
     best = (0.0, clause.start, clause.end)
-    words = retriever.stored.tokenizer.terms(query.normalized)
     for span in clause.spans:
         text = normalize(clause.text[span.start - clause.start : span.end - clause.start])
-        # In order (首席专家负责制 ~ 首席科学家负责制) or in any order (授权…使用职务科技成果).
-        score = max(term_match(query.normalized, text), word_match(words, text))
-        if score > best[0]:
-            best = (score, span.start, span.end)
+        for topic, words, key in wordings:
+            # In order (首席专家负责制 ~ 首席科学家负责制) or in any order (授权…使用职务科技成果); but a span with
+            # nothing of the topic's rarest word is another topic sharing its common words (人才培养基地 for 中试基地).
+            # Unless the topic is all but whole in runs of its characters (首席专家负责制 for 首席科学家负责制).
+            apart = not _touches(key, text) and _in_runs(topic, text) < _NEARLY_WHOLE
+            score = 0.0 if apart else max(term_match(topic, text), word_match(words, text))
+            if score > best[0]:
+                best = (score, span.start, span.end)
     return best
 
 
@@ -101,13 +150,14 @@ def compare(retriever: Retriever, query: Query, *, min_match: float) -> Comparis
     """Fill the table for a topic: every region, its best quote, mentioned or not."""
     stored = retriever.stored
     hits = retriever.search(search_request(query, "hybrid"), mode="hybrid", k=len(stored.clauses))
+    wordings = [(topic, terms, _key_word(retriever, terms)) for topic in _wordings(retriever, query) for terms in [stored.tokenizer.terms(topic)]]
     rows = []
     for region in stored.regions:
         own = [h for h in hits if h.clause.region == region.name]
         if not own:
             rows.append(ComparisonRow(region.name, False, None, 0.0, 0.0))
             continue
-        scored = [(_best_span(retriever, query, h.clause), h) for h in own]
+        scored = [(_best_span(wordings, h.clause), h) for h in own]
         (match, start, end), hit = max(scored, key=lambda item: (item[0][0], item[1].score))
         rows.append(ComparisonRow(region.name, match >= min_match, Citation(len(rows) + 1, hit, start, end), float(match), hit.score))
     return Comparison(query.text, tuple(rows))
@@ -186,13 +236,14 @@ def fit_min_match(retriever: Retriever, topics: list[tuple[Query, set[str]]]) ->
     if not topics:
         return DEFAULT_MIN_MATCH
     tables = [(compare(retriever, query, min_match=0.0), gold) for query, gold in topics]
-    best, best_f1 = DEFAULT_MIN_MATCH, -1.0
+    scores: list[tuple[float, float]] = []
     for cut in np.round(np.arange(0.4, 1.001, 0.05), 2):
         tp = fp = fn = 0
         for table, gold in tables:
             said = {r.region for r in table.rows if r.match >= cut}
             tp += len(said & gold); fp += len(said - gold); fn += len(gold - said)
-        f1 = 2 * tp / max(2 * tp + fp + fn, 1)
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = float(cut), f1
-    return best
+        scores.append((float(cut), 2 * tp / max(2 * tp + fp + fn, 1)))
+    # Several cuts may score alike on a few topics: the middle of the best run stands furthest from either edge.
+    top = max(f1 for _, f1 in scores)
+    best = [cut for cut, f1 in scores if f1 >= top - 1e-9]
+    return best[len(best) // 2]

@@ -12,17 +12,12 @@ from __future__ import annotations
 from ..normalize import has_cjk
 from ..search import Retriever
 from .bridge import Bridge
-from .compare import Comparison, ComparisonRow, compare
+from .compare import POLICY_VERBS, Comparison, ComparisonRow, compare
 from .question import Query, analyse, chinese_topic
 from .signals import Lexicon
 
 __all__ = ["POLICY_VERBS", "LIST_FRAME", "list_topic", "topic_query", "topic_table"]
 
-# How a measure is carried out, not what it is about: 哪些试点推行包干制 asks about 包干制,
-# and a pilot that writes 探索实施经费包干制 practises it as much as one that writes 推行.
-POLICY_VERBS = frozenset(
-    "推行 推广 实施 实行 施行 试行 探索 开展 支持 推动 鼓励 涉及 方案 举措 采用 采取 提出 建立 建设 完善 优化 深化 加强 加快 有序 允许 改革 措施 管理".split()
-)
 # The frame of a question across pilots: who is asked, not what about.
 LIST_FRAME = frozenset(
     "试点 试点地区 地区 地方 城市 哪些 哪个 哪几 哪几个 哪里 哪儿 各个 各 所有 全部 分别 都 提到 提及 提出 写 写到 说 说到 有 在 上 中 方面 做法 政策 规定 "

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
+from .spoken import spoken_forms
+
 __all__ = ["Lexicon", "abbreviates"]
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -58,10 +60,18 @@ class Lexicon:
 
     def _in_text(self, word: str, text_norm: str) -> bool:
         synonym = self._synonyms.get(word)
-        return word in text_norm or (synonym is not None and synonym in text_norm) or abbreviates(word, text_norm)
+        return (
+            word in text_norm
+            or (synonym is not None and synonym in text_norm)
+            or abbreviates(word, text_norm)
+            or any(alt in text_norm for alt in spoken_forms().alternatives(word))
+        )
 
     def present(self, word: str) -> bool:
         """Whether the word occurs anywhere in the corpus: as a token, as adjacent character pairs, or through a synonym."""
+        return self._occurs(word) or any(self._occurs(alt) for alt in spoken_forms().alternatives(word))
+
+    def _occurs(self, word: str) -> bool:
         if word in self._idf or word in self._synonyms:
             return True
         # The index holds every character bigram of the text (~ab): a word jieba cut

@@ -4,8 +4,10 @@ A colloquial question shares few words with the clause it is about, so its
 lexical signals (search, the quote, whether the corpus holds its concepts at
 all) read it as off-topic. data/spoken.tsv, one reviewed file, lists spoken
 forms with the terms policy documents use for them. A form found in a question
-stands for its terms wherever the documents' words count; search keeps the
-form as well, for a corpus that writes it.
+stands for its preferred term wherever the documents' words count, and a text
+holding any of the form's terms holds that concept (跨地区: 跨行政区域 or
+跨省市); search is given the form and all its terms, for a corpus that writes
+either.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Spoken:
         self.table = table
         keys = sorted(table, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+        self._alternatives: dict[str, tuple[str, ...]] | None = None
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """(spoken form, preferred term) for each form the text holds, in the order of the text."""
@@ -34,7 +37,7 @@ class Spoken:
         return [(m.group(0), self.table[m.group(0)][0]) for m in self._pattern.finditer(text)]
 
     def rewrite(self, text: str) -> tuple[str, tuple[str, ...]]:
-        """The text with each spoken form replaced by its terms, and those terms in order."""
+        """The text with each spoken form replaced by its preferred term, and all its terms in order (for search)."""
         if self._pattern is None:
             return text, ()
         terms: list[str] = []
@@ -42,9 +45,18 @@ class Spoken:
         def replace(match: re.Match[str]) -> str:
             found = self.table[match.group(0)]
             terms.extend(found)
-            return " " + " ".join(found) + " "
+            return " " + found[0] + " "
 
         return self._pattern.sub(replace, text), tuple(terms)
+
+    def alternatives(self, term: str) -> tuple[str, ...]:
+        """The other terms a preferred term stands with (跨行政区域: 跨省市): one concept, written either way."""
+        if self._alternatives is None:
+            grouped: dict[str, dict[str, None]] = {}
+            for terms in self.table.values():
+                grouped.setdefault(terms[0], {}).update(dict.fromkeys(terms[1:]))
+            self._alternatives = {first: tuple(t for t in rest if t != first) for first, rest in grouped.items()}
+        return self._alternatives.get(term, ())
 
 
 def _parse(text: str) -> dict[str, tuple[str, ...]]:
