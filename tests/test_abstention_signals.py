@@ -104,3 +104,12 @@ def test_words_that_ask_how_the_answer_looks_are_not_concepts(project, question:
     stored = project.retriever().stored
     words = key_words(analyse(question, stored.gazetteer, stored.tokenizer, stored.other_places))
     assert words and not not_concepts & set(words)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("合肥那边科研人员能分到成果多大的所有权？", "figure"), ("合肥科研人员能拿到多少所有权", "figure"), ("有几所高校参加试点", "count"),
+     ("这项改革有多大的影响", None)],
+)
+def test_how_large_a_share_is_a_figure_and_a_share_of_ownership_no_count(question: str, kind: str | None):
+    assert asked_kind(question) == kind

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 NUMERIC = re.compile(
-    r"多少|几成|几年|多久|多长|比例|百分|期限|时间|何时|哪年|什么时候|(?<!哪)几个|几月|几号|日期"
+    r"多少|多大|多高|几成|几年|多久|多长|比例|百分|期限|时间|何时|哪年|什么时候|(?<!哪)几个|几月|几号|日期"
     # Whole English words only: "ratio" is not in "registration", nor "term" in "intermediaries"; a share as a figure
     # ("what share", "share of"), not the verb ("share ownership").
     r"|\b(?:how (?:many|much|long)|percent|percentage|(?:what|which|a|the) share|share of|proportion|ratio|when|years?|date|term|deadline)\b"
@@ -63,11 +63,12 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "count": (
         # Not 按份共有 (a form of ownership) nor 多少个人所得税 (how much income tax).
-        re.compile(r"几(?:个|项|家|类|座|所|种|条|位|名|批|次)|多少(?:个(?!人)|项|家|类|座|所|种|条|位|名|批)|一共|总共|共有(?=几|多少)|共计|数量|\bhow many\b|\bnumber of\b"),
+        # Nor 多少所有权 / 几所得 (所 of 所有权 is no count of institutions).
+        re.compile(r"几(?:个|项|家|类|座|所(?!有|得)|种|条|位|名|批|次)|多少(?:个(?!人)|项|家|类|座|所(?!有|得)|种|条|位|名|批)|一共|总共|共有(?=几|多少)|共计|数量|\bhow many\b|\bnumber of\b"),
         re.compile(r"\d+\s*(?:个|项|家|类|条|座|所|批|种|位|名|次|市|县|区)|[一二两三四五六七八九十百]+(?:个|项|家|类|条|座|所|批|种|位|名|市)|、"),
     ),
     "figure": (
-        re.compile(r"多少|比例|百分|几成|份额|比重|不低于|不少于|不超过|上限|下限|最高|最低|提高到|提高至|提取|\bhow much\b|\bpercent(?:age)?\b|\bshare\b|\bproportion\b|\bratio\b|\brate\b|\bat least\b|\bminimum\b|\bmaximum\b"),
+        re.compile(r"多少|多大(?!的?(?:作用|意义|影响|区别|变化|范围))|多高|比例|百分|几成|份额|比重|不低于|不少于|不超过|上限|下限|最高|最低|提高到|提高至|提取|\bhow much\b|\bpercent(?:age)?\b|\bshare\b|\bproportion\b|\bratio\b|\brate\b|\bat least\b|\bminimum\b|\bmaximum\b"),
         re.compile(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*(?:亿|万)?元|不低于|不少于|不超过|不高于|以上|以下|以内|至少|最高|最低|提高至|提高到|翻番|\d+\s*倍"),
     ),
     "condition": (
