@@ -32,8 +32,9 @@ _SCOPE = re.compile(r"属于|归属|范围|包括|包含|涵盖|覆盖|辖区|�
                     r"|\b(?:which|what) pilot\b(?! (?:regions|areas|zones|cities)\b)")
 # With a pilot named, asking which cities or places it takes in is a scope question too (苏南都有哪几个城市,
 # 芜湖哪个地方被纳入合肥都市圈, 大湾区九市指的是哪九个); without one, 哪些城市 asks which pilots.
+# Naming its cities by number is no such question (浙江那三个城市怎么给成果定价).
 _MEMBERS = re.compile(
-    r"纳入|划入|指的是哪|都(?:是|有)哪|[一二两三四五六七八九十\d]+个(?:城市|地市|市)|(?:哪|几)[一二两三四五六七八九十几\d]*[个座]?(?:城市|地市|市|地方|区县|县区|县市|区|县)"
+    r"纳入|划入|指的是哪|都(?:是|有)哪|(?:哪|几)[一二两三四五六七八九十几\d]*[个座]?(?:城市|地市|市|地方|区县|县区|县市|区|县)"
     r"|\b(?:which|what|how many) (?:cities|counties|districts|places|areas)\b"
 )
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")  # Hefei's plan: the gazetteer reads hefei
