@@ -64,8 +64,8 @@ def _run_score(norms: list[str], dense: np.ndarray, lexicon: Lexicon, query: Que
 def _complete(clause: Clause, norms: list[str], i: int, j: int, query: Query) -> tuple[int, int]:
     """Widen a run so that it does not stop mid-thought."""
     last = len(norms) - 1
-    # A long condition is completed too when the question states it (…未约定的, 按什么办): the answer is what follows.
-    while j < last and (QUALIFIES.search(norms[j + 1]) or (CONDITION_HEAD.search(norms[j]) and (len(norms[j]) <= 24 or _echo(norms[j], query.normalized) >= 0.6))):
+    # A condition, however long, is quoted with what follows from it (…超过一年未组织实施转化的, 完成人可以…).
+    while j < last and (QUALIFIES.search(norms[j + 1]) or CONDITION_HEAD.search(norms[j])):
         j += 1
     # A quote too short to stand alone takes the sub-clause that continues it.
     short = clause.spans[j].end - clause.spans[i].start < 8
