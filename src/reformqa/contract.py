@@ -12,8 +12,10 @@ doc_short_title (促进科技成果转化法; empty when the document has none),
 it: 第十二条第三款第（三）项, 二、（三）), cited_as (the citation as people say it:
 《北京市促进科技成果转化条例》第十二条第三款第（三）项).
 matched_terms: for an English question, the Chinese terms of the documents it
-was matched through, [{"en": "lump-sum funding", "zh": "经费包干制"}, …];
-[] for a Chinese question.
+was matched through, [{"en": "lump-sum funding", "zh": "经费包干制"}, …]; for a
+Chinese question, the spoken forms read in the documents' words, with the form
+under "en" ([{"en": "卖掉", "zh": "转让"}]: the key is kept for compatibility);
+[] when there are none.
 """
 
 from __future__ import annotations
