@@ -85,3 +85,18 @@ def test_the_laws_ways_of_transfer_are_answered_with_all_six_items(shared_corpus
     ids = _ids(project)
     places, family = _ask(project, "科技成果持有者可以采用哪些方式进行转化？", ids["第十六条"], ids["第十七条第一款"])
     assert family == 6 and places[:6] == [f"第十六条第（{n}）项" for n in "一二三四五六"]
+
+
+def test_the_chat_lists_each_item_with_its_place_under_the_lead_in(regulation):
+    from reformqa.records import Answer, Citation
+    from reformqa.web.marks import Marker
+    from reformqa.web.render import answer_html
+
+    ids = _ids(regulation)
+    stored = regulation.retriever().stored
+    query = analyse("单位没有约定的，按照哪些标准给奖励？", stored.gazetteer, stored.tokenizer, stored.other_places)
+    cited, family = with_items(regulation.retriever(), query, _hits(regulation, ids["第三条第二款"], ids["第一条"]))
+    citations = tuple(Citation(i, h, h.clause.spans[0].start, h.clause.spans[-1].end) for i, h in enumerate(cited, 1))
+    html = answer_html(Answer("q", True, citations, confidence=0.9, items=family), marker=Marker(), lang="zh")
+    assert html.index("单位未约定的，按照下列标准给予奖励") < html.index("第三条第二款第（一）项") < html.index("第三条第二款第（二）项")
+    assert "从净收入中提取不低于" in html and "从股份中提取不低于" in html

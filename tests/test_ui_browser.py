@@ -229,3 +229,20 @@ def test_dislike_takes_a_reason_and_an_answer_opens_its_comparison(browser, app)
         assert page.locator("#rq-compare tbody tr").count() == 10
     finally:
         context.close()
+
+
+def test_many_sources_scroll_inside_their_panel_and_cover_nothing(browser, app):
+    url, _ = app
+    context, page = _page(browser, (1280, 900))
+    try:
+        _open(page, url)
+        _ask(page, "哪些试点实行首席科学家负责制？", 0)  # five pilots: five cards, taller than the panel
+        page.wait_for_selector("#rq-sources .rq-card >> nth=4", timeout=WAIT_MS)
+        assert page.evaluate("getComputedStyle(document.querySelector('#rq-sources')).overflowY") == "auto"
+        # What shows at the middle of the options and the examples is theirs, not a card spilling over them.
+        on_top = """(sel) => { const e = document.querySelector(sel); e.scrollIntoView({block: 'center'});
+          const r = e.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 20));
+          return e.contains(hit); }"""
+        assert page.evaluate(on_top, "#rq-options") and page.evaluate(on_top, "#rq-examples")
+    finally:
+        context.close()

@@ -16,6 +16,9 @@ was matched through, [{"en": "lump-sum funding", "zh": "经费包干制"}, …];
 Chinese question, the spoken forms read in the documents' words, with the form
 under "en" ([{"en": "卖掉", "zh": "转让"}]: the key is kept for compatibility);
 [] when there are none.
+items: how many leading citations answer together, a law's lead-in and the
+items (项) it introduces, in the text's order (第十六条第（一）项…第（六）项 for
+科技成果持有者可以采用哪些方式转化); 0 when the first citation alone answers.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "answer": answer.text,
         "message": answer.message,
         "list_question": answer.list_question,
+        "items": answer.items,
         "regions_asked": list(answer.regions_asked),
         "confidence": round(answer.confidence, 4),
         "features": {k: round(v, 4) for k, v in answer.features.items() if k != "bias"},

@@ -114,6 +114,7 @@ class Answer:
     message: str = ""
     features: dict[str, float] = field(default_factory=dict)
     matched_terms: tuple[tuple[str, str], ...] = ()  # an English question's words and the documents' terms it was matched through
+    items: int = 0  # how many leading citations answer together (a law's lead-in and its items, answer/items.py); 0: one quote
 
     @property
     def text(self) -> str:

@@ -106,6 +106,7 @@ def compose(
     scope_answer = bool(hits) and values[FEATURES.index("scope_hit")] == 1.0
     answerable = bool(hits) and (scope_answer or p >= threshold(calibration, values)) and not vetoed(query, hits[:k])
     citations: list[Citation] = []
+    family = 0
     if answerable and list_question:
         citations = _listed(retriever, lexicon, query, hits, calibration, regions, bridge)
         list_question = bool(citations)
@@ -127,4 +128,5 @@ def compose(
         message="" if answerable else NOT_FOUND + _outside(query) + NEAREST,
         features=dict(zip(FEATURES, values)),
         matched_terms=query.matched_terms,
+        items=family if answerable and family > 1 else 0,
     )

@@ -77,6 +77,16 @@ def answer_html(answer: Answer, *, marker: Marker, lang: str, carry: Carry | Non
                 for i, c in enumerate(answer.citations)
             ]
             parts.append("</ol>")
+        elif answer.items > 1:  # a lead-in's items: each quoted, in the text's order, with its place (第（一）项)
+            lead = answer.citations[0].hit.clause.context.rstrip().rsplit("。", 1)[-1]  # the source's own sentence
+            if lead:
+                parts.append(f'<div class="rq-lead">{escape(lead)}</div>')
+            parts.append('<ol class="rq-list">')
+            parts += [
+                f'<li><span class="rq-place rq-colon">{escape(place_of(answer.citations[i].hit.clause, t))}</span>{_quote(answer, i, marker, t)}</li>'
+                for i in range(min(answer.items, len(answer.citations)))
+            ]
+            parts.append("</ol>")
         elif answer.citations:
             parts.append(f'<div class="rq-quote">{_quote(answer, 0, marker, t)}</div>')
     if answer.citations:

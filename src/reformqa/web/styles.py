@@ -86,7 +86,8 @@ details.rq-cite > summary, details.rq-ids > summary { cursor: pointer; color: #4
 .rq-s-fair .rq-bar > span { background: #d97706; }
 .rq-s-weak .rq-bar > span { background: #9ca3af; }
 .rq-hint { color: #4b5563; font-size: 0.92em; }
-#rq-sources { max-height: 640px; overflow-y: auto; }
+/* Gradio sets its blocks' overflow visible: a long list of sources would spill over the options and examples. */
+#rq-sources { max-height: 640px; overflow-y: auto !important; }
 #rq-options { margin-top: 8px; position: relative; z-index: 1; }
 #rq-title .html-container, #rq-sources-title .html-container, #rq-sources .html-container, #rq-carry-bar .html-container,
 #rq-notice .html-container, #rq-warn .html-container, #rq-viewer .html-container { padding-left: 0 !important; padding-right: 0 !important; }
@@ -133,7 +134,7 @@ tr.rq-no mark.rq-hit { background: transparent; text-decoration: underline dotte
   #rq-top > #rq-lang { flex: 0 0 auto !important; min-width: 190px !important; }
   #rq-main { flex-direction: column; }
   #rq-main > * { min-width: 0 !important; width: 100% !important; }
-  #rq-sources { max-height: none; }
+  #rq-sources { max-height: none; overflow-y: visible !important; }
   .rq-viewer.rq-doc-open { max-height: 80vh; }
   #rq-compare table.rq-table, #rq-compare .rq-table tbody, #rq-compare .rq-table tr, #rq-compare .rq-table td { display: block; width: 100%; }
   #rq-compare .rq-table thead, #rq-compare .rq-table colgroup { display: none; }
