@@ -100,3 +100,17 @@ def test_the_chat_lists_each_item_with_its_place_under_the_lead_in(regulation):
     html = answer_html(Answer("q", True, citations, confidence=0.9, items=family), marker=Marker(), lang="zh")
     assert html.index("单位未约定的，按照下列标准给予奖励") < html.index("第三条第二款第（一）项") < html.index("第三条第二款第（二）项")
     assert "从净收入中提取不低于" in html and "从股份中提取不低于" in html
+
+
+def test_a_documents_number_and_date_answer_what_they_say_and_nothing_else(shared_corpus: Path, tmp_path: Path):
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(shared_corpus / "gov2021_cgpj.txt", tmp_path / "seeds")
+    project = Project(Settings.from_env(home=tmp_path))  # the shipped embedder: which line answers is a ranking question
+    project.build()
+    dated = project.ask("国务院办公厅的这份意见是哪年发布的？")
+    assert dated.answerable and dated.citations[0].quote == "2021年7月16日"
+    number = project.ask("那个成果评价的意见文号是多少？")
+    assert number.answerable and number.citations[0].quote == "国办发〔2021〕26号"
+    assert number.citations[0].hit.clause.place == "发文字号"
+    asked_by_number = project.ask("国办发〔2021〕26号对论文评价有什么要求？")
+    assert asked_by_number.citations[0].hit.clause.place != "发文字号"

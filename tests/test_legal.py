@@ -119,8 +119,12 @@ def test_run_in_headings_numbers_contacts_and_source_lines():
     assert clauses["s2.2-01"].place == "二、（二）"
     assert [clauses["end-01"].breadcrumb[1:], clauses["end-02"].text] == [(), "附件：青年项目申报表"]
     texts = " ".join(c.text for c in clauses.values())
-    for line in ("示科发〔2023〕7号", "来源", "此件主动公开", "2023年4月10日"):
-        assert line not in texts  # number, source, publication note and date are metadata, not text
+    for line in ("来源", "此件主动公开"):
+        assert line not in texts  # where it was found and its publication note are not the document's text
+    # Its number, signature and date are what the document says of itself (文号是多少, 哪天印发的): quotable,
+    # under the names GB/T 9704 gives them.
+    own = {c.place: c.text for c in clauses.values() if c.kind == "preamble" and c.place}
+    assert own == {"发文字号": "示科发〔2023〕7号", "发文机关署名": "示范省科学技术厅　示范省财政厅", "成文日期": "2023年4月10日"}
     _assert_cited_as_read(document, list(clauses.values()))
 
 

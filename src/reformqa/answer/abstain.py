@@ -164,7 +164,7 @@ def vetoed(query: Query, cited: Sequence[Hit]) -> bool:
     # quoted from clauses that contain none.
     strict_miss = query.answer_type in STRICT_TYPES and not any(type_matches(query.answer_type, h.clause.text) for h in cited)
     # Likewise a figure (多少, 比例): clauses that state no figure at all cannot give it.
-    figure_miss = query.answer_kind == "figure" and not any(gives_kind("figure", normalize(h.clause.text)) for h in cited[:3])
+    figure_miss = query.answer_kind == "figure" and query.answer_type != "doc_number" and not any(gives_kind("figure", normalize(h.clause.text)) for h in cited[:3])
     # 《上海市…条例》 or 促进科技成果转化法第六十条: a document or an article the corpus does not hold.
     asked = query.documents
     absent = asked.unknown or bool(asked.article and not any(h.clause.article and _article_number(h.clause.article) == asked.article for h in cited))

@@ -33,11 +33,11 @@ NUMERIC = re.compile(
 # for a year or a document number is not answered by a clause without one.
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "year": (re.compile(r"哪一?年|年份|什么年|\bwhich year\b|\bwhat year\b"), re.compile(r"(?:19|20)\d\d")),
-    "doc_number": (re.compile(r"文号|字号|\bdocument number\b"), re.compile(r"〔\d{4}〕|\[\d{4}\]")),
+    "doc_number": (re.compile(r"文号|字号|第几号|\bdocument number\b"), re.compile(r"〔\d{4}〕|\[\d{4}\]|〔[^〕]{1,8}〕第?\d+号")),
     # Not 预算 or "funding": the text itself speaks of 预算+负面清单 and funding systems.
     "money": (re.compile(r"金额|多少元|多少资金|资金规模|多少亿|\bhow much money\b|\byuan\b|\brmb\b"), re.compile(r"\d+(?:\.\d+)?\s*(?:亿|万)?元")),
     "upper_bound": (re.compile(r"最高|上限|最多|至多|封顶|\bmaximum\b|\bat most\b|\bupper limit\b|\bcap\b"), re.compile(r"不超过|不高于|最高|上限|以内|至多")),
-    "date": (re.compile(r"几月几[号日]|哪一?天|几号|日期|\bwhat date\b|\bwhich day\b|\bwhen\b"), re.compile(r"\d{1,2}月\d{1,2}日")),
+    "date": (re.compile(r"几月几[号日]|哪一?天|(?<!第)几号|日期|\bwhat date\b|\bwhich day\b|\bwhen\b"), re.compile(r"\d{1,2}月\d{1,2}日")),
     "duration": (re.compile(r"几年|多少年|多久|多长时间|期限|\bhow long\b|\bhow many years\b|\bterm\b|\bduration\b"), re.compile(r"\d+\s*(?:年|个月|天)(?!\d)")),
     "number": (NUMERIC, re.compile(r"\d")),
 }
@@ -54,7 +54,7 @@ _ORGS = (
 # text (simplified, lower-case, Arabic numerals).
 ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "date": (
-        re.compile(r"什么时候|何时|哪一?天|几月几[号日]|哪一?年|什么日期|日期|几号|哪月|起施行|施行时间|生效|截止|截至|\bwhen\b|\bwhat date\b|\bwhich (?:year|day|date)\b|\bdeadline\b|\bin force\b"),
+        re.compile(r"什么时候|何时|哪一?天|几月几[号日]|哪一?年|什么日期|日期|(?<!第)几号|哪月|起施行|施行时间|生效|截止|截至|\bwhen\b|\bwhat date\b|\bwhich (?:year|day|date)\b|\bdeadline\b|\bin force\b"),
         re.compile(r"(?:19|20)\d\d年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|初)|年底|年内|之日起|起施行|即日起|自[^,，;；。]{0,16}起|以前|前完成|届时"),
     ),
     "duration": (

@@ -13,9 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from ..corpus import OWN_LINE_PLACES
+from ..normalize import normalize
 from ..records import Answer, Citation, Hit
 from ..search import Retriever
 from .abstain import FEATURES, confidence, features, threshold, vetoed
+from .answer_types import gives_kind, type_matches
 from .bridge import Bridge
 from .compare import DEFAULT_MIN_MATCH
 from .items import with_items
@@ -27,6 +30,9 @@ from .signals import Lexicon
 __all__ = ["NOT_FOUND", "NEAREST", "compose"]
 
 NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
+# Asking when or by whom a document was issued, not a date or an actor inside its text (什么时候前报送).
+_ISSUED = re.compile(r"印发|发布|发文|出台|签发|颁布|下发|成文|落款|发的|出的|公布")
+_SIGNED = "发文机关署名"
 _PILOTS_ASKED = re.compile(r"试点|地区|城市|省份|哪里|哪儿|\bpilots?\b|\bregions?\b|\bcities\b|\bwhere\b")
 NEAREST = "以下是可能相关的条款，仅供参考。"
 
@@ -57,6 +63,40 @@ def _listed(
     rows = [r for r in table.rows if r.mentioned and r.citation is not None and (not allowed or r.region in allowed)]
     rows.sort(key=lambda r: (-r.match, -r.score))
     return [r.citation for r in rows if r.citation is not None]
+
+
+def _own_lines_placed(query: Query, hits: Sequence[Hit]) -> list[Hit]:
+    """A document's number, signature and date answer what they say and nothing else.
+
+    哪年发布的, 文号是多少, 哪几个部门发的: the line that gives it comes first. 国办发〔2021〕26号对论文评价有什么
+    要求 names the document by its number and asks about its text: its own lines come last.
+    """
+    own = [h for h in hits if h.clause.place in OWN_LINE_PLACES]
+    rest = [h for h in hits if h.clause.place not in OWN_LINE_PLACES]
+    if not own:
+        return list(hits)
+    if _ISSUED.search(query.normalized) or query.answer_type == "doc_number":
+        answering = [h for h in own if _gives_asked(query, h)]
+        if answering:
+            return answering[:1] + [h for h in hits if h is not answering[0]]
+    return list(hits) if query.answer_kind in ("date", "actor") or query.answer_type in ("year", "date") else rest + own
+
+
+def _gives_asked(query: Query, hit: Hit) -> bool:
+    text = normalize(hit.clause.text)
+    if query.answer_type in ("year", "date", "doc_number"):
+        return type_matches(query.answer_type, text)
+    if query.answer_kind == "date":
+        return gives_kind("date", text)
+    return hit.clause.place == _SIGNED and query.answer_kind in ("actor", "count")  # 哪个部门发的, 哪几个部门发的
+
+
+def _own_line(query: Query, hit: Hit) -> bool:
+    """Whether the best clause is a document's line about itself that gives what was asked (2021年7月16日), the document
+    being named or the only one the index holds."""
+    clause = hit.clause
+    named = clause.doc_id in query.documents.named or not query.documents.named
+    return clause.place in OWN_LINE_PLACES and named and (_ISSUED.search(query.normalized) is not None or query.answer_type == "doc_number") and _gives_asked(query, hit)
 
 
 def _whole(hit: Hit) -> tuple[int, int]:
@@ -95,7 +135,7 @@ def compose(
     if query.bridged:  # an English question chooses its quote by its meaning and by the documents' words it was matched through
         qvec = qvec + retriever.embed(query.bridged)
         qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
-    hits = _scope_last(query, hits)
+    hits = _own_lines_placed(query, _scope_last(query, hits))
     values = features(retriever, lexicon, query, hits, calibration)
     p = confidence(calibration, values)
     # Beside other documents, 哪些要求 asks for a document's items, not for pilots: a list of pilots
@@ -104,7 +144,9 @@ def compose(
     list_question = bool(len(query.regions) > 1 or (query.list_intent and not query.regions and about_pilots))
     # Which places a named pilot takes in, answered by that pilot's own scope sentence: the scores cannot outweigh that.
     scope_answer = bool(hits) and values[FEATURES.index("scope_hit")] == 1.0
-    answerable = bool(hits) and (scope_answer or p >= threshold(calibration, values)) and not vetoed(query, hits[:k])
+    # Likewise a date or a number asked of a named document, answered by that document's own line (成文日期, 发文字号).
+    own_line = bool(hits) and _own_line(query, hits[0])
+    answerable = bool(hits) and (scope_answer or own_line or p >= threshold(calibration, values)) and not vetoed(query, hits[:k])
     citations: list[Citation] = []
     family = 0
     if answerable and list_question:

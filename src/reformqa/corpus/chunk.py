@@ -13,7 +13,7 @@ from .structure import region_of_heading, strip_span
 
 __all__ = ["CHUNKER_VERSION", "REGION_SLUGS", "chunk"]
 
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 # Readable ids for the seed's ten pilots; other regions get a numbered id.
 REGION_SLUGS = {
     "北京城市副中心": "beijing",

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .matter import ANNOUNCED, ANNOUNCEMENT, CLOSING, NOTE, Matter, read_matter, squeeze
+from .matter import ANNOUNCED, ANNOUNCEMENT, CLOSING, DATE_LINE, NOTE, NUMBER, SIGNATURE, Matter, read_matter, squeeze
 from .structure import NUMERAL, Outline, arabic, chinese_numeral, heading_and_body, is_heading, numbered_heading
 
-__all__ = ["Passage", "Layout", "read_layout", "section_headings"]
+__all__ = ["OWN_LINE_PLACES", "Passage", "Layout", "read_layout", "section_headings"]
 
 _N = f"[{NUMERAL}\\d]+"
 _DIVISION = re.compile(rf"第({_N})([编章节])\s*")
@@ -25,6 +25,10 @@ _ITEM = re.compile(rf"[（(]([{NUMERAL}]+)[）)]\s*")
 _SUBITEM = re.compile(r"(\d{1,2})[.．、](?!\d)\s*")
 _DIVISION_LEVEL = {"编": (1, "b"), "章": (2, "c"), "节": (3, "c")}
 _ARTICLE_LEVEL = 4
+# A document's lines about itself, by the names GB/T 9704 gives the parts of an official document.
+_OWN_LINES = {NUMBER: "发文字号", SIGNATURE: "发文机关署名", DATE_LINE: "成文日期"}
+_OWN_BASES = {NUMBER: "number", SIGNATURE: "signed", DATE_LINE: "dated"}
+OWN_LINE_PLACES = frozenset(_OWN_LINES.values())
 # Numbered headings of notices (structure.numbered_heading's levels) nest below the divisions:
 # 第X章 2, 一、 5, （一） 6, 1. 7, （1） 8, and a lone 第X条 deepest.
 _NUMBERED_LEVEL = {1: 2, 2: 5, 3: 6, 4: 7, 5: 8, 6: 9}
@@ -137,6 +141,12 @@ def read_layout(text: str) -> Layout:
             continue
         if role == NOTE:
             emit(start, b, "note", "preamble", ())
+            continue
+        if role in _OWN_LINES:
+            # 国办发〔2021〕26号, the issuer's signature, 2021年7月16日: what a document says of itself, quotable
+            # (哪天印发的, 文号是多少, 哪几个部门发的), named as the standard for official documents names them.
+            name = _OWN_LINES[role]
+            passages.append(Passage(start, b, (name,), _OWN_BASES[role], "preamble", place=name))
             continue
         if role == CLOSING:
             article = None
