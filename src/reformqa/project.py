@@ -103,7 +103,7 @@ class Project:
         if self.settings.backend != "local":
             corpus = load_corpus(self.settings.seeds_dir)
             built, manifest, calibration = self._site().build(
-                corpus, self.embedder, rebuild=rebuild, progress=progress, calibrate=lambda index: calibrate_index(self.settings.home, index, self.embedder)
+                corpus, self.embedder, rebuild=rebuild, progress=progress, workers=self.settings.workers_for_build, calibrate=lambda index: calibrate_index(self.settings.home, index, self.embedder)
             )
             self._retriever = None
             return BuildReport(self._site().location, built, manifest, calibration, corpus.skipped)
@@ -142,7 +142,7 @@ class Project:
             work = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
             work.chmod(0o755)
             try:
-                manifest = write_index(work, corpus, self.embedder, progress=progress, previous=previous)
+                manifest = write_index(work, corpus, self.embedder, progress=progress, previous=previous, workers=self.settings.workers_for_build)
                 stored = read_index(work)
                 bridge = build_bridge(LocalBackend(stored))
                 bridge.save(work)  # written before the checksums are sealed: the manifest lists it
