@@ -9,7 +9,7 @@ import reformqa.search.embed_pool as pool
 from reformqa.search import make_embedder
 from reformqa.search.embed_pool import MIN_PARALLEL, embed_passages
 from reformqa.settings import MAX_BUILD_WORKERS, Settings
-from tests.fakes import FakeEmbedder
+from fakes import FakeEmbedder
 
 
 def _texts(clauses, n: int) -> list[str]:

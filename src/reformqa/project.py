@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .answer import (
     DEFAULT_CALIBRATION,
@@ -33,7 +33,7 @@ from .answer import (
     topic_table,
 )
 from .calibration import calibrate_index
-from .corpus import Corpus, add_files, load_corpus, seeds_hash
+from .corpus import seeds_hash
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, StorageError
 from .normalize import normalize
 from .records import Answer
@@ -53,6 +53,9 @@ from .search import (
     write_index,
 )
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 __all__ = ["BuildReport", "Project"]
 
@@ -100,6 +103,8 @@ class Project:
 
     def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
         """Build index/<embedder>/ (or the Milvus index) from seeds/ unless it is already up to date; only new or changed texts are embedded."""
+        from .corpus import load_corpus  # the chunker and the readers: builds only, not questions
+
         if self.settings.backend != "local":
             corpus = load_corpus(self.settings.seeds_dir)
             built, manifest, calibration = self._site().build(
@@ -261,6 +266,8 @@ class Project:
 
     def add(self, paths: list[Path], *, progress: Progress | None = None) -> tuple[list[str], BuildReport]:
         """Copy policy documents (files or folders) into seeds/, all or nothing, then index what changed."""
+        from .corpus import add_files
+
         added = add_files(paths, self.settings.seeds_dir, self.settings.home)  # refuses links, clashes, the project itself
         return added, self.build(progress=progress)
 

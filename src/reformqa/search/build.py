@@ -16,11 +16,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..corpus import CHUNKER_VERSION, Corpus, jurisdiction_names, national_places
+from ..corpus import CHUNKER_VERSION, jurisdiction_names, national_places
 from ..corpus.regions import pinyin
 from ..normalize import normalize
 from ..records import Clause, Span
@@ -30,6 +30,9 @@ from .embed_pool import embed_passages
 from .stamps import remember
 from .store import FORMAT_VERSION, StoredIndex, checksums
 from .tokenize import Tokenizer, corpus_terms
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["FLAT_BELOW", "SPAN_MIN_CHARS", "Progress", "embeds_own", "factory_for", "other_places", "passage_text", "user_words", "write_index", "seal_index", "index_lock", "replace_folder"]
 

