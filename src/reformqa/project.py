@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .answer import (
     DEFAULT_CALIBRATION,
@@ -33,7 +33,7 @@ from .answer import (
     topic_table,
 )
 from .calibration import calibrate_index
-from .corpus import Corpus, add_files, load_corpus, seeds_hash
+from .corpus import seeds_hash
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, StorageError
 from .normalize import normalize
 from .records import Answer
@@ -53,6 +53,9 @@ from .search import (
     write_index,
 )
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 __all__ = ["BuildReport", "Project"]
 
@@ -100,10 +103,12 @@ class Project:
 
     def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
         """Build index/<embedder>/ (or the Milvus index) from seeds/ unless it is already up to date; only new or changed texts are embedded."""
+        from .corpus import load_corpus  # the chunker and the readers: builds only, not questions
+
         if self.settings.backend != "local":
             corpus = load_corpus(self.settings.seeds_dir)
             built, manifest, calibration = self._site().build(
-                corpus, self.embedder, rebuild=rebuild, progress=progress, calibrate=lambda index: calibrate_index(self.settings.home, index, self.embedder)
+                corpus, self.embedder, rebuild=rebuild, progress=progress, workers=self.settings.workers_for_build, calibrate=lambda index: calibrate_index(self.settings.home, index, self.embedder)
             )
             self._retriever = None
             return BuildReport(self._site().location, built, manifest, calibration, corpus.skipped)
@@ -142,7 +147,7 @@ class Project:
             work = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
             work.chmod(0o755)
             try:
-                manifest = write_index(work, corpus, self.embedder, progress=progress, previous=previous)
+                manifest = write_index(work, corpus, self.embedder, progress=progress, previous=previous, workers=self.settings.workers_for_build)
                 stored = read_index(work)
                 bridge = build_bridge(LocalBackend(stored))
                 bridge.save(work)  # written before the checksums are sealed: the manifest lists it
@@ -261,6 +266,8 @@ class Project:
 
     def add(self, paths: list[Path], *, progress: Progress | None = None) -> tuple[list[str], BuildReport]:
         """Copy policy documents (files or folders) into seeds/, all or nothing, then index what changed."""
+        from .corpus import add_files
+
         added = add_files(paths, self.settings.seeds_dir, self.settings.home)  # refuses links, clashes, the project itself
         return added, self.build(progress=progress)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..corpus import OWN_LINE_PLACES
+from ..corpus import OWN_LINE_PLACES, SIGNATURE_PLACE
 from ..normalize import normalize
 from ..records import Answer, Citation, Hit
 from ..search import Retriever
@@ -32,7 +32,6 @@ __all__ = ["NOT_FOUND", "NEAREST", "compose"]
 NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
 # Asking when or by whom a document was issued, not a date or an actor inside its text (什么时候前报送).
 _ISSUED = re.compile(r"印发|发布|发文|出台|签发|颁布|下发|成文|落款|发的|出的|公布")
-_SIGNED = "发文机关署名"
 _PILOTS_ASKED = re.compile(r"试点|地区|城市|省份|哪里|哪儿|\bpilots?\b|\bregions?\b|\bcities\b|\bwhere\b")
 NEAREST = "以下是可能相关的条款，仅供参考。"
 
@@ -88,7 +87,7 @@ def _gives_asked(query: Query, hit: Hit) -> bool:
         return type_matches(query.answer_type, text)
     if query.answer_kind == "date":
         return gives_kind("date", text)
-    return hit.clause.place == _SIGNED and query.answer_kind in ("actor", "count")  # 哪个部门发的, 哪几个部门发的
+    return hit.clause.place == SIGNATURE_PLACE and query.answer_kind in ("actor", "count")  # 哪个部门发的, 哪几个部门发的
 
 
 def _own_line(query: Query, hit: Hit) -> bool:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..corpus import shown
 from .main import BACKEND, EMBEDDER, HOME, main, progress_bar, project_for
 
 if TYPE_CHECKING:
@@ -37,6 +36,8 @@ def index(rebuild: bool, home: str | None, embedder: str | None, backend: str | 
 
 
 def _print_build(report: BuildReport) -> None:
+    from ..corpus import shown  # the intake's module: loaded by the commands that build, not by `ask`
+
     counts = report.manifest["counts"]
     state = "built" if report.built else "up to date"
     click.echo(f"{report.path}: {state} - {counts['documents']} documents, {counts['clauses']} clauses, {counts['spans']} spans, {counts['regions']} regions ({report.manifest['embedder']})")
@@ -76,6 +77,8 @@ def add(paths: tuple[Path, ...], home: str | None, embedder: str | None, backend
     Example:
       reformqa add ~/Downloads/notice.pdf ~/Downloads/plans/
     """
+    from ..corpus import shown
+
     project = project_for(home, embedder, backend)
     with progress_bar("embedding new or changed texts") as progress:
         added, report = project.add(list(paths), progress=progress)

@@ -1,17 +1,45 @@
 """Documents in: reading files, their structure and metadata, chunking into clauses, pilot regions, jurisdictions and places."""
 
-from .chunk import CHUNKER_VERSION, REGION_SLUGS, chunk
-from .documents import MAX_SEED_BYTES, SEED_SUFFIXES, SeedReport, read_document, read_seeds, seed_files, seeds_hash
-from .intake import Addition, add_files, plan_additions, shown
-from .jurisdiction import NATIONAL, jurisdiction, jurisdiction_names
-from .legal import OWN_LINE_PLACES, Layout, Passage, read_layout
-from .load import Corpus, load_corpus
-from .metadata import metadata, short_title
-from .places import Gazetteer, national_places, places_named
-from .regions import build_regions, scope_places
+# Each name is imported from its module the first time it is used (PEP 562): a
+# question (`reformqa ask`) needs the places and the chunker's version, not the
+# readers' metadata, the chunker or the intake, which a build loads.
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .chunk import REGION_SLUGS, chunk
+    from .documents import MAX_SEED_BYTES, SEED_SUFFIXES, SeedReport, read_document, read_seeds, seed_files, seeds_hash
+    from .intake import Addition, add_files, plan_additions, shown
+    from .jurisdiction import NATIONAL, jurisdiction, jurisdiction_names
+    from .legal import Layout, Passage, read_layout
+    from .parts import OWN_LINE_PLACES, SIGNATURE_PLACE
+    from .load import Corpus, load_corpus
+    from .metadata import metadata, short_title
+    from .places import Gazetteer, national_places, places_named
+    from .regions import build_regions, scope_places
+    from .version import CHUNKER_VERSION
+
+_HOME = {
+    "chunk": ("REGION_SLUGS", "chunk"),
+    "documents": ("MAX_SEED_BYTES", "SEED_SUFFIXES", "SeedReport", "read_document", "read_seeds", "seed_files", "seeds_hash"),
+    "intake": ("Addition", "add_files", "plan_additions", "shown"),
+    "jurisdiction": ("NATIONAL", "jurisdiction", "jurisdiction_names"),
+    "legal": ("Layout", "Passage", "read_layout"),
+    "parts": ("OWN_LINE_PLACES", "SIGNATURE_PLACE"),
+    "load": ("Corpus", "load_corpus"),
+    "metadata": ("metadata", "short_title"),
+    "places": ("Gazetteer", "national_places", "places_named"),
+    "regions": ("build_regions", "scope_places"),
+    "version": ("CHUNKER_VERSION",),
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
     "OWN_LINE_PLACES",
+    "SIGNATURE_PLACE",
     "CHUNKER_VERSION",
     "MAX_SEED_BYTES",
     "NATIONAL",
@@ -42,3 +70,16 @@ __all__ = [
     "short_title",
     "shown",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

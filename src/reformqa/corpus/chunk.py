@@ -10,10 +10,10 @@ from __future__ import annotations
 from ..records import Clause, Document, Span
 from .legal import read_layout
 from .structure import region_of_heading, strip_span
+from .version import CHUNKER_VERSION
 
 __all__ = ["CHUNKER_VERSION", "REGION_SLUGS", "chunk"]
 
-CHUNKER_VERSION = 5
 # Readable ids for the seed's ten pilots; other regions get a numbered id.
 REGION_SLUGS = {
     "北京城市副中心": "beijing",

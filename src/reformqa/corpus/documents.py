@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..errors import SeedError
 from ..records import Document
-from .metadata import metadata
 from .readers import SUFFIXES, extract_text
 
 __all__ = ["SEED_SUFFIXES", "MAX_SEED_BYTES", "SeedReport", "read_seeds", "read_document", "seed_files", "seeds_hash"]
@@ -42,6 +41,8 @@ def read_document(path: Path, seeds_dir: Path) -> Document:
         raise SeedError(f"seeds/{rel}: {str(exc).split(': ', 1)[-1]}") from None
     if not text.strip():
         raise SeedError(f"seeds/{rel}: the file is empty")
+    from .metadata import metadata  # titles, numbers and dates: reading a document, not hashing the seeds
+
     meta = metadata(text)
     return Document(
         doc_id=path.stem,

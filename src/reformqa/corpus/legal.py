@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 from .matter import ANNOUNCED, ANNOUNCEMENT, CLOSING, DATE_LINE, NOTE, NUMBER, SIGNATURE, Matter, read_matter, squeeze
+from .parts import DATE_PLACE, NUMBER_PLACE, SIGNATURE_PLACE
 from .structure import NUMERAL, Outline, arabic, chinese_numeral, heading_and_body, is_heading, numbered_heading
 
-__all__ = ["OWN_LINE_PLACES", "Passage", "Layout", "read_layout", "section_headings"]
+__all__ = ["Passage", "Layout", "read_layout", "section_headings"]
 
 _N = f"[{NUMERAL}\\d]+"
 _DIVISION = re.compile(rf"第({_N})([编章节])\s*")
@@ -25,10 +26,9 @@ _ITEM = re.compile(rf"[（(]([{NUMERAL}]+)[）)]\s*")
 _SUBITEM = re.compile(r"(\d{1,2})[.．、](?!\d)\s*")
 _DIVISION_LEVEL = {"编": (1, "b"), "章": (2, "c"), "节": (3, "c")}
 _ARTICLE_LEVEL = 4
-# A document's lines about itself, by the names GB/T 9704 gives the parts of an official document.
-_OWN_LINES = {NUMBER: "发文字号", SIGNATURE: "发文机关署名", DATE_LINE: "成文日期"}
+# A document's lines about itself, under the names GB/T 9704 gives them (parts.py).
+_OWN_LINES = {NUMBER: NUMBER_PLACE, SIGNATURE: SIGNATURE_PLACE, DATE_LINE: DATE_PLACE}
 _OWN_BASES = {NUMBER: "number", SIGNATURE: "signed", DATE_LINE: "dated"}
-OWN_LINE_PLACES = frozenset(_OWN_LINES.values())
 # Numbered headings of notices (structure.numbered_heading's levels) nest below the divisions:
 # 第X章 2, 一、 5, （一） 6, 1. 7, （1） 8, and a lone 第X条 deepest.
 _NUMBERED_LEVEL = {1: 2, 2: 5, 3: 6, 4: 7, 5: 8, 6: 9}

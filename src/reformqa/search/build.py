@@ -16,19 +16,23 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..corpus import CHUNKER_VERSION, Corpus, jurisdiction_names, national_places
+from ..corpus import CHUNKER_VERSION, jurisdiction_names, national_places
 from ..corpus.regions import pinyin
 from ..normalize import normalize
 from ..records import Clause, Span
 from .clauses import write_clauses
 from .embed import Embedder
+from .embed_pool import embed_passages
 from .stamps import remember
 from .store import FORMAT_VERSION, StoredIndex, checksums
 from .tokenize import Tokenizer, corpus_terms
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["FLAT_BELOW", "SPAN_MIN_CHARS", "Progress", "embeds_own", "factory_for", "other_places", "passage_text", "user_words", "write_index", "seal_index", "index_lock", "replace_folder"]
 
@@ -91,8 +95,8 @@ def index_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _embed_all(embedder: Embedder, texts: list[str], known: dict[str, np.ndarray], progress: Progress | None, batch: int = 16) -> tuple[np.ndarray, int]:
-    """Vectors for texts, embedding only those whose hash the previous index lacks."""
+def _embed_all(embedder: Embedder, texts: list[str], known: dict[str, np.ndarray], progress: Progress | None, workers: int = 1) -> tuple[np.ndarray, int]:
+    """Vectors for texts, embedding only those whose hash the previous index lacks (each distinct text once)."""
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     todo = []
     for i, text in enumerate(texts):
@@ -101,11 +105,8 @@ def _embed_all(embedder: Embedder, texts: list[str], known: dict[str, np.ndarray
             out[i] = vector
         else:
             todo.append(i)
-    for b in range(0, len(todo), batch):
-        rows = todo[b : b + batch]
-        out[rows] = embedder.embed([texts[i] for i in rows], query=False)
-        if progress:
-            progress(b + len(rows), len(todo))
+    if todo:
+        out[todo] = embed_passages(embedder, [texts[i] for i in todo], workers=workers, progress=progress)
     return out, len(todo)
 
 
@@ -145,7 +146,8 @@ def factory_for(n_clauses: int) -> str:
 
 
 def write_index(
-    folder: Path, corpus: Corpus, embedder: Embedder, *, factory: str | None = None, progress: Progress | None = None, previous: StoredIndex | None = None
+    folder: Path, corpus: Corpus, embedder: Embedder, *, factory: str | None = None, progress: Progress | None = None, previous: StoredIndex | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Embed (only what changed since `previous`) and write every index file into a fresh folder."""
     import bm25s
@@ -156,7 +158,7 @@ def write_index(
     known = reusable_vectors(previous) if previous is not None and previous.manifest.get("embedder") == embedder.model_id else {}
     own = [embeds_own(corpus.clauses[i], s) for i, s in span_refs]
     texts = [passage_text(c) for c in corpus.clauses] + [passage_text(corpus.clauses[i], s.start, s.end) for (i, s), o in zip(span_refs, own) if o]
-    vectors, embedded = _embed_all(embedder, texts, known, progress)
+    vectors, embedded = _embed_all(embedder, texts, known, progress, workers)
     clause_vecs, own_vecs = vectors[: len(corpus.clauses)], iter(vectors[len(corpus.clauses) :])
     span_vecs = np.array([next(own_vecs) if o else clause_vecs[i] for (i, _), o in zip(span_refs, own)], dtype=np.float32).reshape(-1, embedder.dim)
 

@@ -101,7 +101,9 @@ class MilvusSite:
     def open(self, embedder_id: str | None = None) -> MilvusBackend:
         return MilvusBackend(self.store, self.served(), alias=self.alias, embedder_id=embedder_id)
 
-    def build(self, corpus: Corpus, embedder: Embedder, *, rebuild: bool, progress: Progress | None, calibrate: Calibrate) -> tuple[bool, dict[str, Any], dict[str, Any]]:
+    def build(
+        self, corpus: Corpus, embedder: Embedder, *, rebuild: bool, progress: Progress | None, calibrate: Calibrate, workers: int = 1
+    ) -> tuple[bool, dict[str, Any], dict[str, Any]]:
         """Bring the served index up to date with the corpus; return (built, manifest, calibration)."""
         store = self.store
         lock = self.lock_dir / f"milvus-{self.alias}" if not is_server_uri(self.target) else self.lock_dir / f"milvus-{re.sub(r'[^A-Za-z0-9]+', '-', self.target)}-{self.alias}"
@@ -122,7 +124,7 @@ class MilvusSite:
                     indexes = store.create(name, embedder.dim, len(corpus.clauses), spans, FLAT_BELOW)
                 else:
                     indexes = previous.manifest["milvus"]
-                manifest = self._write(name, corpus, embedder, previous, indexes, progress)
+                manifest = self._write(name, corpus, embedder, previous, indexes, progress, workers)
                 backend = MilvusBackend(store, name, alias=self.alias)
                 calibration = calibrate(backend)
                 _put_meta(store, name, {"calibration": json.dumps(calibration, ensure_ascii=False)})
@@ -139,7 +141,7 @@ class MilvusSite:
                         store.drop(old)
         return True, manifest, calibration
 
-    def _write(self, name: str, corpus: Corpus, embedder: Embedder, previous: MilvusBackend | None, indexes: dict[str, Any], progress: Progress | None) -> dict[str, Any]:
+    def _write(self, name: str, corpus: Corpus, embedder: Embedder, previous: MilvusBackend | None, indexes: dict[str, Any], progress: Progress | None, workers: int = 1) -> dict[str, Any]:
         """Write the rows that differ from what the collection holds, then the side files; return the manifest."""
         store = self.store
         tokenizer = Tokenizer(user_words(corpus))
@@ -167,7 +169,7 @@ class MilvusSite:
         span_todo = [r for r in span_rows if old_spans.get(r["key"]) != r["text_key"]]
         todo = clause_todo + span_todo
         known = self._vectors(name, sorted({r["text_key"] for r in todo} & ({v[1] for v in old_clauses.values()} | set(old_spans.values()))))
-        vectors, embedded = _embed_all(embedder, [r["_text"] for r in todo], known, progress)
+        vectors, embedded = _embed_all(embedder, [r["_text"] for r in todo], known, progress, workers)
         for row, vector in zip(todo, vectors):
             row["dense"] = vector.tolist()
             del row["_text"]
