@@ -153,7 +153,8 @@ def test_lump_sum_funding_lists_the_pilots_of_the_chinese_topic(project: Project
 @pytest.mark.parametrize(
     ("english", "chinese"),
     [("lump-sum funding", "经费包干制"), ("chief scientist system", "首席科学家负责制"), ("error tolerance", "容错纠错"),
-     ("technology brokers", "技术经纪人"), ("innovation consortia", "创新联合体")],
+     ("technology brokers", "技术经纪人"), ("innovation consortia", "创新联合体"), ("lump-sum research funding", "经费包干制"),
+     ("cross-regional use of research funds", "科研资金跨区域使用"), ("industry-university-research innovation alliance", "产学研创新联盟")],
 )
 def test_an_english_topic_compares_like_its_chinese_twin(project: Project, english: str, chinese: str):
     table = project.compare(english)
@@ -168,6 +169,14 @@ def test_an_english_topic_compares_like_its_chinese_twin(project: Project, engli
 )
 def test_english_questions_the_documents_do_not_answer_are_refused(project: Project, question: str):
     assert not project.ask(question).answerable
+
+
+def test_a_noun_phrase_before_of_moves_behind_its_object_as_one():
+    from reformqa.answer.bridge import _chinese_order
+
+    text = "cross-regional use of research funds"
+    pieces = [(0, 14, "cross-regional", "跨区域"), (15, 18, "use", "使用"), (22, 36, "research funds", "科研资金")]
+    assert _chinese_order(text, pieces) == ["科研资金", "跨区域", "使用"]
 
 
 def test_a_topic_only_half_in_the_documents_is_mentioned_nowhere(project: Project):

@@ -32,18 +32,25 @@ MAX_CONTEXT_CLAUSES = 300
 _PIECE = re.compile(r"[,，;；。:：!！?？]")
 # "use of research funds" is 科研资金使用 in Chinese: the terms joined by "of" swap places.
 _OF = re.compile(r"\s+of(?:\s+(?:the|a|an|its|their|these|this))?\s+")
+_ADJACENT = re.compile(r"[\s-]+")  # words of one noun phrase
 
 
 def _chinese_order(text: str, pieces: list[tuple[int, int, str, str]]) -> list[str]:
-    """The Chinese terms in the order Chinese puts them: an "A of B" chain reads B A."""
+    """The Chinese terms in the order Chinese puts them: an "A of B" chain reads B A.
+
+    A is the whole noun phrase before "of": "cross-regional use of research funds" is 科研资金 跨区域 使用.
+    """
     out: list[str] = []
-    chain: list[str] = []
+    chain: list[list[str]] = [[]]  # the phrases of one "of" chain, each a run of adjacent terms
     for k, (_, end, _, zh) in enumerate(pieces):
-        chain.append(zh)
+        chain[-1].append(zh)
         following = pieces[k + 1][0] if k + 1 < len(pieces) else None
-        if following is None or not _OF.fullmatch(text[end:following]):
-            out += reversed(chain)
-            chain = []
+        gap = "" if following is None else text[end:following]
+        if following is not None and _OF.fullmatch(gap):
+            chain.append([])
+        elif following is None or not _ADJACENT.fullmatch(gap):
+            out += [term for phrase in reversed(chain) for term in phrase]
+            chain = [[]]
     return out
 
 
@@ -137,21 +144,19 @@ class Bridge:
         return not together
 
     def _choose(self, units: list[tuple[str, list[str]]]) -> list[str]:
-        """One term per unit: the one most often in a clause with the other units' terms, else the dictionary's first."""
+        """One term per unit: the one written beside the terms of the most other units, else the dictionary's first.
+
+        A unit counts once however many terms it has: "use" (使用, 用于, 用场) is one word of the question.
+        """
         postings = self.postings
         if postings is None:
             return [terms[0] for _, terms in units]
         chosen = []
         for i, (_, terms) in enumerate(units):
-            context = [t for j, (_, others) in enumerate(units) if j != i for t in others]
-
-            def score(rank_term: tuple[int, str]) -> tuple[int, int, int]:
-                rank, term = rank_term
-                pieces = postings.pieces(term)
-                together = sum(1 for other in context if pieces & postings.pieces(other))
-                return (together, -rank, len(postings.of(term)))
-
-            chosen.append(terms[0] if len(terms) == 1 else max(enumerate(terms), key=score)[1])
+            context = [frozenset().union(*(postings.pieces(t) for t in others)) for j, (_, others) in enumerate(units) if j != i]
+            scored = [(sum(1 for unit in context if postings.pieces(term) & unit), -rank, len(postings.of(term)), term)
+                      for rank, term in enumerate(terms)]
+            chosen.append(terms[0] if len(terms) == 1 else max(scored)[3])
         return chosen
 
     def translate(self, text: str, places: Sequence[tuple[int, int]] = ()) -> Bridged:

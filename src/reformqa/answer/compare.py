@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,38 +61,61 @@ class Comparison:
         return f"{len(self.mentioned)}/{len(self.rows)} 个试点提及“{self.topic}”{via}：{names}"
 
 
-def _lcs(a: str, b: str) -> int:
-    """Length of the longest common subsequence of a and b."""
-    previous = [0] * (len(b) + 1)
-    for ch in a:
-        current = [0]
+def _runs(a: str, b: str, weights: Sequence[float]) -> float:
+    """Weight of a's characters that b holds in the same order, counted only in runs of two or more that both write together.
+
+    A lone shared character is chance (中 of 中心 is not 中 of 中试基地); 首席…家负责制 keeps its runs 首席 and 家负责制.
+    """
+    nothing = -sum(weights) - 1.0
+    best = [0.0] * (len(b) + 1)  # over a[:i], b[:j]
+    start = [nothing] * (len(b) + 1)  # a[i-1] == b[j-1] opens a run: best before it, and its weight
+    run = [nothing] * (len(b) + 1)  # a run of two or more ends at a[i-1], b[j-1]
+    for ch, weight in zip(a, weights):
+        new_best, new_start, new_run = [0.0], [nothing], [nothing]
         for j, other in enumerate(b):
-            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
+            if ch == other:
+                new_start.append(best[j] + weight)
+                new_run.append(max(start[j], run[j]) + weight)
+            else:
+                new_start.append(nothing)
+                new_run.append(nothing)
+            new_best.append(max(best[j + 1], new_best[j], new_run[j + 1]))
+        best, start, run = new_best, new_start, new_run
+    return best[-1]
 
 
-def term_match(topic_norm: str, text_norm: str) -> float:
-    """Share of the topic's characters that the text contains in the same order."""
+def term_match(topic_norm: str, text_norm: str, weights: Sequence[float] | None = None) -> float:
+    """Share of the topic's characters (by weight: its words' rarity) that the text contains in the same order, in runs of two or more."""
     topic = "".join(ch for ch in topic_norm if not ch.isspace())
     if not topic:
         return 0.0
-    return _lcs(topic, text_norm) / len(topic)
+    weights = [1.0] * len(topic) if weights is None else weights
+    return _runs(topic, text_norm, weights) / sum(weights)
 
 
-def word_match(words: list[str], text_norm: str) -> float:
-    """Share of the topic's words (by characters) the text contains, in any order."""
-    total = sum(len(w) for w in words)
-    return sum(len(w) for w in words if w in text_norm) / total if total else 0.0
+def word_match(words: list[str], text_norm: str, weight: Callable[[str], float] | None = None) -> float:
+    """Share of the topic's words (by characters, and rarity) the text contains, in any order."""
+    total = sum(len(w) * (weight(w) if weight else 1.0) for w in words)
+    return sum(len(w) * (weight(w) if weight else 1.0) for w in words if w in text_norm) / total if total else 0.0
 
 
 def _best_span(retriever: Retriever, query: Query, clause: Clause) -> tuple[float, int, int]:
     best = (0.0, clause.start, clause.end)
     words = retriever.stored.tokenizer.terms(query.normalized)
+    # A word weighs by its rarity: 科技成果转移转化 is everywhere, the 示范区 that the topic is about is not.
+    # A word no clause holds tells no region from another: it weighs as the topic's other words do on average.
+    known = [retriever.idf[w] for w in words if w in retriever.idf]
+    unseen = sum(known) / len(known) if known else 1.0
+
+    def weight(word: str) -> float:
+        return retriever.idf.get(word, unseen)
+
+    chars = [weight(w) for w in words for ch in w if not ch.isspace()]
+    topic = "".join(words)
     for span in clause.spans:
         text = normalize(clause.text[span.start - clause.start : span.end - clause.start])
         # In order (首席专家负责制 ~ 首席科学家负责制) or in any order (授权…使用职务科技成果).
-        score = max(term_match(query.normalized, text), word_match(words, text))
+        score = max(term_match(topic, text, chars), word_match(words, text, weight))
         if score > best[0]:
             best = (score, span.start, span.end)
     return best
