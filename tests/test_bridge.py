@@ -117,6 +117,13 @@ def test_a_phrase_the_documents_never_use_is_not_pieced_together_from_its_words(
     assert ("intellectual property", "知识产权") in _query(project, "intellectual property pledges").matched_terms  # the head of its gloss
 
 
+def test_a_phrase_the_documents_never_use_is_asked_as_its_chinese_term(project: Project):
+    """personal income tax is 个税 to the dictionary: the question misses it as its Chinese twin misses 个人所得税."""
+    query = _query(project, "What is the personal income tax rate on rewards for commercialising research?")
+    assert {"personal", "income", "tax"} <= set(query.unmatched) and "个税" in query.words
+    assert not project.ask(query.text).answerable
+
+
 def test_an_english_district_outside_the_pilots_is_noticed(project: Project):
     # Noticed by its Chinese name, in full (海淀区) or as the unique short name the gazetteer knows (海淀).
     assert any(p.startswith("海淀") for p in _query(project, "What share of ownership can researchers in Haidian District get?").other_places)

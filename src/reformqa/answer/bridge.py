@@ -25,7 +25,7 @@ from .english import english_words, numbers_to_chinese, variants
 __all__ = ["BRIDGE_FILE", "BRIDGE_FORMAT", "Bridge", "Bridged", "Postings", "build_bridge", "open_bridge"]
 
 BRIDGE_FILE = "bridge.json"
-BRIDGE_FORMAT = 1
+BRIDGE_FORMAT = 2  # 2: "absent" maps each phrase to its Chinese term
 MAX_PHRASE = 5  # English words in the longest key tried
 # A term in more clauses than this is too common to tell one sense of a word from another.
 MAX_CONTEXT_CLAUSES = 300
@@ -97,6 +97,7 @@ class Bridged:
     unmatched: tuple[str, ...]  # English content words with no counterpart in the documents
     text: str  # the Chinese terms and figures, space-separated, in the order of the text
     outside: tuple[str, ...] = ()  # Chinese names of the places named that no pilot covers (Haidian -> 海淀区)
+    absent: tuple[str, ...] = ()  # the Chinese terms of phrases asked about that the documents never use (个人所得税)
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -172,6 +173,7 @@ class Bridge:
         units: list[tuple[int, int, str, list[str]]] = []
         unmatched: list[tuple[int, str]] = []
         outside: list[str] = []
+        absent: list[str] = []
         content = [w for w in words if w.content]
         i = 0
         while i < len(content):
@@ -190,6 +192,7 @@ class Bridge:
                     # A place no pilot covers, or a phrase whose own term the documents never use ("industrial
                     # land" is 工业用地, not 产业 + 落地): words no clause holds.
                     outside += [place] if place else []
+                    absent += [] if place else [self.absent[key_of(span)]]
                     unmatched += [(w.start, w.surface) for w in span]
                     i += n
                     break
@@ -208,12 +211,13 @@ class Bridge:
             unmatched=tuple(dict.fromkeys(word for _, word in sorted(unmatched))),
             text=" ".join(dict.fromkeys(_chinese_order(text, pieces))),
             outside=tuple(dict.fromkeys(outside)),
+            absent=tuple(dict.fromkeys(absent)),
         )
 
     def save(self, folder: Path) -> None:
         """Write bridge.json into an index folder: one English key a line, with its Chinese terms."""
         lines = ",\n".join(f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(self.entries.items()))
-        head = json.dumps({"format_version": BRIDGE_FORMAT, "source": bridge_source(), "places": self.places, "absent": sorted(self.absent)},
+        head = json.dumps({"format_version": BRIDGE_FORMAT, "source": bridge_source(), "places": self.places, "absent": dict(sorted(self.absent.items()))},
                           ensure_ascii=False)[:-1]
         (folder / BRIDGE_FILE).write_text(f'{head}, "entries": {{\n{lines}\n}}}}\n', encoding="utf-8")
 
@@ -226,10 +230,10 @@ class Bridge:
             return None
         if not isinstance(data, dict) or data.get("format_version") != BRIDGE_FORMAT or data.get("source") != bridge_source():
             return None
-        if not isinstance(data.get("entries"), dict) or not isinstance(data.get("places"), dict) or not isinstance(data.get("absent"), list):
+        if not isinstance(data.get("entries"), dict) or not isinstance(data.get("places"), dict) or not isinstance(data.get("absent"), dict):
             return None
         terms = {str(k): [str(t) for t in v] for k, v in data["entries"].items()}
-        return cls(Entries(terms, {str(k): str(v) for k, v in data["places"].items()}, frozenset(map(str, data["absent"]))), postings)
+        return cls(Entries(terms, {str(k): str(v) for k, v in data["places"].items()}, {str(k): str(v) for k, v in data["absent"].items()}), postings)
 
 
 def _postings(stored: SearchBackend, text_of: Callable[[int], str] | None = None) -> Postings:
