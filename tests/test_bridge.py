@@ -178,6 +178,11 @@ def test_english_questions_the_documents_do_not_answer_are_refused(project: Proj
     assert not project.ask(question).answerable
 
 
+def test_a_word_of_many_senses_takes_the_one_its_neighbours_are_written_beside(project: Project):
+    assert ("make up", "包括") in _query(project, "Which cities make up the Southern Jiangsu pilot?").matched_terms
+    assert ("make up", "补偿") in _query(project, "How does Hefei make up for losses on IP pledge loans?").matched_terms
+
+
 def test_a_noun_phrase_before_of_moves_behind_its_object_as_one():
     from reformqa.answer.bridge import _chinese_order
 

@@ -26,7 +26,9 @@ _SKIP = re.compile(r"^(?:cl:|see |see also|variant of|old variant|surname |abbr\
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+")
 _FILLER = re.compile(r"\b(?:sth|sb|etc|something|somebody|someone)\b")
 _CAPITALISED = re.compile(r"^(?:[A-Z][\w'-]*\s?)+")
-_NAME = re.compile(r"^([A-Z][a-z]{2,})\s*(?:[,(;]|$)")  # a headword glossed first as one name: "France", "Huawei, Chinese company"
+# A headword glossed first as one name ("France", "Huawei (brand)", "Price (name)"): an English word with no counterpart
+# in the documents that the dictionary knows as a name is a word the documents lack, as its Chinese form would be.
+_NAME = re.compile(r"^([A-Z][a-z]{2,})\s*(?:[,;(]|$)")
 
 
 def key_of(words: Iterable[Word]) -> str:
@@ -150,7 +152,8 @@ def build_entries(
                 for key in (key for definition in entry["definitions"] for key in _gloss_keys(definition, False) if " " in key):
                     missing.setdefault(key, term)
             elif len(term) >= 2 and (name := _NAME.match(entry["definitions"][0])):  # France -> 法国, Huawei -> 华为
-                if key := key_of(english_words(name.group(1).lower())):
+                key = key_of(english_words(name.group(1).lower()))
+                if key and name.group(1).lower().startswith(key):  # not a name folded onto a verb (Won -> win)
                     missing.setdefault(key, term)
             continue
         for sense, definition in enumerate(entry["definitions"]):
