@@ -18,6 +18,20 @@ def test_term_match_counts_near_synonyms_in_order():
     assert term_match("容错纠错", "完善公共数据开放共享机制") == 0.0
 
 
+def test_term_match_counts_runs_not_lone_characters_and_weighs_rare_words():
+    chongqing = "加快建设国家科技成果转移转化示范区、“一带一路”国际技术转移中心、国家技术转移人才培养基地"
+    assert term_match("中试基地", chongqing) == pytest.approx(2 / 4)  # 中 of 中心 is chance: only 基地 counts
+    assert term_match("职称评审", "出台技术经纪人职称评定办法") == pytest.approx(3 / 4)  # 职称评 is one run
+    # 科技成果转移转化 is everywhere; the 示范区 a topic is about weighs more than its share of characters.
+    weights = [1.0] * 8 + [3.0] * 3
+    assert term_match("科技成果转移转化示范区", "推动建立职务科技成果转移转化容错纠错机制", weights) == pytest.approx(8 / 17)
+
+
+def test_topics_whose_modifiers_are_common_are_mentioned_only_with_their_own_term(project):
+    assert set(project.compare("科技成果转移转化示范区").mentioned) == {"粤港澳大湾区内地九市", "重庆市"}
+    assert set(project.compare("中试基地").mentioned) == {"郑州市"}
+
+
 def test_word_match_ignores_order_but_not_missing_words():
     assert word_match(["许可", "授权", "科技成果"], "支持将职务科技成果通过许可方式授权中小微企业使用") == 1.0
     assert word_match(["知识产权", "质押", "融资"], "完善知识产权运营服务体系") == pytest.approx(4 / 8)

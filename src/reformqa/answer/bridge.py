@@ -25,25 +25,32 @@ from .english import english_words, numbers_to_chinese, variants
 __all__ = ["BRIDGE_FILE", "BRIDGE_FORMAT", "Bridge", "Bridged", "Postings", "build_bridge", "open_bridge"]
 
 BRIDGE_FILE = "bridge.json"
-BRIDGE_FORMAT = 1
+BRIDGE_FORMAT = 2  # 2: "absent" maps each phrase to its Chinese term
 MAX_PHRASE = 5  # English words in the longest key tried
 # A term in more clauses than this is too common to tell one sense of a word from another.
 MAX_CONTEXT_CLAUSES = 300
 _PIECE = re.compile(r"[,，;；。:：!！?？]")
 # "use of research funds" is 科研资金使用 in Chinese: the terms joined by "of" swap places.
 _OF = re.compile(r"\s+of(?:\s+(?:the|a|an|its|their|these|this))?\s+")
+_ADJACENT = re.compile(r"[\s-]+")  # words of one noun phrase
 
 
 def _chinese_order(text: str, pieces: list[tuple[int, int, str, str]]) -> list[str]:
-    """The Chinese terms in the order Chinese puts them: an "A of B" chain reads B A."""
+    """The Chinese terms in the order Chinese puts them: an "A of B" chain reads B A.
+
+    A is the whole noun phrase before "of": "cross-regional use of research funds" is 科研资金 跨区域 使用.
+    """
     out: list[str] = []
-    chain: list[str] = []
+    chain: list[list[str]] = [[]]  # the phrases of one "of" chain, each a run of adjacent terms
     for k, (_, end, _, zh) in enumerate(pieces):
-        chain.append(zh)
+        chain[-1].append(zh)
         following = pieces[k + 1][0] if k + 1 < len(pieces) else None
-        if following is None or not _OF.fullmatch(text[end:following]):
-            out += reversed(chain)
-            chain = []
+        gap = "" if following is None else text[end:following]
+        if following is not None and _OF.fullmatch(gap):
+            chain.append([])
+        elif following is None or not _ADJACENT.fullmatch(gap):
+            out += [term for phrase in reversed(chain) for term in phrase]
+            chain = [[]]
     return out
 
 
@@ -90,6 +97,7 @@ class Bridged:
     unmatched: tuple[str, ...]  # English content words with no counterpart in the documents
     text: str  # the Chinese terms and figures, space-separated, in the order of the text
     outside: tuple[str, ...] = ()  # Chinese names of the places named that no pilot covers (Haidian -> 海淀区)
+    absent: tuple[str, ...] = ()  # the Chinese terms of phrases asked about that the documents never use (个人所得税)
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -137,21 +145,19 @@ class Bridge:
         return not together
 
     def _choose(self, units: list[tuple[str, list[str]]]) -> list[str]:
-        """One term per unit: the one most often in a clause with the other units' terms, else the dictionary's first."""
+        """One term per unit: the one written beside the terms of the most other units, else the dictionary's first.
+
+        A unit counts once however many terms it has: "use" (使用, 用于, 用场) is one word of the question.
+        """
         postings = self.postings
         if postings is None:
             return [terms[0] for _, terms in units]
         chosen = []
         for i, (_, terms) in enumerate(units):
-            context = [t for j, (_, others) in enumerate(units) if j != i for t in others]
-
-            def score(rank_term: tuple[int, str]) -> tuple[int, int, int]:
-                rank, term = rank_term
-                pieces = postings.pieces(term)
-                together = sum(1 for other in context if pieces & postings.pieces(other))
-                return (together, -rank, len(postings.of(term)))
-
-            chosen.append(terms[0] if len(terms) == 1 else max(enumerate(terms), key=score)[1])
+            context = [frozenset().union(*(postings.pieces(t) for t in others)) for j, (_, others) in enumerate(units) if j != i]
+            scored = [(sum(1 for unit in context if postings.pieces(term) & unit), -rank, len(postings.of(term)), term)
+                      for rank, term in enumerate(terms)]
+            chosen.append(terms[0] if len(terms) == 1 else max(scored)[3])
         return chosen
 
     def translate(self, text: str, places: Sequence[tuple[int, int]] = ()) -> Bridged:
@@ -167,6 +173,7 @@ class Bridge:
         units: list[tuple[int, int, str, list[str]]] = []
         unmatched: list[tuple[int, str]] = []
         outside: list[str] = []
+        absent: list[str] = []
         content = [w for w in words if w.content]
         i = 0
         while i < len(content):
@@ -185,6 +192,7 @@ class Bridge:
                     # A place no pilot covers, or a phrase whose own term the documents never use ("industrial
                     # land" is 工业用地, not 产业 + 落地): words no clause holds.
                     outside += [place] if place else []
+                    absent += [] if place else [self.absent[key_of(span)]]
                     unmatched += [(w.start, w.surface) for w in span]
                     i += n
                     break
@@ -203,12 +211,13 @@ class Bridge:
             unmatched=tuple(dict.fromkeys(word for _, word in sorted(unmatched))),
             text=" ".join(dict.fromkeys(_chinese_order(text, pieces))),
             outside=tuple(dict.fromkeys(outside)),
+            absent=tuple(dict.fromkeys(absent)),
         )
 
     def save(self, folder: Path) -> None:
         """Write bridge.json into an index folder: one English key a line, with its Chinese terms."""
         lines = ",\n".join(f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(self.entries.items()))
-        head = json.dumps({"format_version": BRIDGE_FORMAT, "source": bridge_source(), "places": self.places, "absent": sorted(self.absent)},
+        head = json.dumps({"format_version": BRIDGE_FORMAT, "source": bridge_source(), "places": self.places, "absent": dict(sorted(self.absent.items()))},
                           ensure_ascii=False)[:-1]
         (folder / BRIDGE_FILE).write_text(f'{head}, "entries": {{\n{lines}\n}}}}\n', encoding="utf-8")
 
@@ -221,10 +230,10 @@ class Bridge:
             return None
         if not isinstance(data, dict) or data.get("format_version") != BRIDGE_FORMAT or data.get("source") != bridge_source():
             return None
-        if not isinstance(data.get("entries"), dict) or not isinstance(data.get("places"), dict) or not isinstance(data.get("absent"), list):
+        if not isinstance(data.get("entries"), dict) or not isinstance(data.get("places"), dict) or not isinstance(data.get("absent"), dict):
             return None
         terms = {str(k): [str(t) for t in v] for k, v in data["entries"].items()}
-        return cls(Entries(terms, {str(k): str(v) for k, v in data["places"].items()}, frozenset(map(str, data["absent"]))), postings)
+        return cls(Entries(terms, {str(k): str(v) for k, v in data["places"].items()}, {str(k): str(v) for k, v in data["absent"].items()}), postings)
 
 
 def _postings(stored: SearchBackend, text_of: Callable[[int], str] | None = None) -> Postings:

@@ -10,8 +10,8 @@ for 经费包干制) while the table still shows each region's exact words.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,10 +31,8 @@ DEFAULT_MIN_MATCH = 0.7  # until calibrated on eval/compare_topics.jsonl
 POLICY_VERBS = frozenset(
     "推行 推广 实施 实行 施行 试行 探索 开展 支持 推动 鼓励 涉及 方案 举措 采用 采取 提出 建立 建设 完善 优化 深化 加强 加快 有序 允许 改革 措施 管理".split()
 )
-_TERM_WORDS = 3  # a topic of at most this many words is a term (中试基地): its rarest word must be there
 MENTIONED, NOT_MENTIONED = "提及", "未提及"
-NEAREST = "最接近："
-_NEARLY_WHOLE = 0.75  # a topic found this far in runs stands without its rarest word (首席专家负责制 for 首席科学家负责制)  # before the nearest clause of a region that does not mention the topic
+NEAREST = "最接近："  # before the nearest clause of a region that does not mention the topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,29 +67,42 @@ class Comparison:
         return f"{len(self.mentioned)}/{len(self.rows)} 个试点提及“{self.topic}”{via}：{names}"
 
 
-def _lcs(a: str, b: str) -> int:
-    """Length of the longest common subsequence of a and b."""
-    previous = [0] * (len(b) + 1)
-    for ch in a:
-        current = [0]
+def _runs(a: str, b: str, weights: Sequence[float]) -> float:
+    """Weight of a's characters that b holds in the same order, counted only in runs of two or more that both write together.
+
+    A lone shared character is chance (中 of 中心 is not 中 of 中试基地); 首席…家负责制 keeps its runs 首席 and 家负责制.
+    """
+    nothing = -sum(weights) - 1.0
+    best = [0.0] * (len(b) + 1)  # over a[:i], b[:j]
+    start = [nothing] * (len(b) + 1)  # a[i-1] == b[j-1] opens a run: best before it, and its weight
+    run = [nothing] * (len(b) + 1)  # a run of two or more ends at a[i-1], b[j-1]
+    for ch, weight in zip(a, weights):
+        new_best, new_start, new_run = [0.0], [nothing], [nothing]
         for j, other in enumerate(b):
-            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
+            if ch == other:
+                new_start.append(best[j] + weight)
+                new_run.append(max(start[j], run[j]) + weight)
+            else:
+                new_start.append(nothing)
+                new_run.append(nothing)
+            new_best.append(max(best[j + 1], new_best[j], new_run[j + 1]))
+        best, start, run = new_best, new_start, new_run
+    return best[-1]
 
 
-def term_match(topic_norm: str, text_norm: str) -> float:
-    """Share of the topic's characters that the text contains in the same order."""
+def term_match(topic_norm: str, text_norm: str, weights: Sequence[float] | None = None) -> float:
+    """Share of the topic's characters (by weight: its words' rarity) that the text contains in the same order, in runs of two or more."""
     topic = "".join(ch for ch in topic_norm if not ch.isspace())
     if not topic:
         return 0.0
-    return _lcs(topic, text_norm) / len(topic)
+    weights = [1.0] * len(topic) if weights is None else weights
+    return _runs(topic, text_norm, weights) / sum(weights)
 
 
-def word_match(words: list[str], text_norm: str) -> float:
-    """Share of the topic's words (by characters) the text contains, in any order."""
-    total = sum(len(w) for w in words)
-    return sum(len(w) for w in words if w in text_norm) / total if total else 0.0
+def word_match(words: list[str], text_norm: str, weight: Callable[[str], float] | None = None) -> float:
+    """Share of the topic's words (by characters, and rarity) the text contains, in any order."""
+    total = sum(len(w) * (weight(w) if weight else 1.0) for w in words)
+    return sum(len(w) * (weight(w) if weight else 1.0) for w in words if w in text_norm) / total if total else 0.0
 
 
 def _wordings(retriever: Retriever, query: Query) -> list[str]:
@@ -109,38 +120,31 @@ def _wordings(retriever: Retriever, query: Query) -> list[str]:
     return wordings[:8] or [query.normalized]
 
 
-def _in_runs(topic: str, text: str) -> float:
-    """Share of the topic found in order in runs of two or more characters (a lone 中 of 中心 is no part of 中试)."""
-    matcher = difflib.SequenceMatcher(None, topic, text, autojunk=False)
-    return sum(b.size for b in matcher.get_matching_blocks() if b.size >= 2) / max(len(topic), 1)
+_Wording = tuple[str, list[float], list[str], Callable[[str], float]]
 
 
-def _key_word(retriever: Retriever, words: list[str]) -> str:
-    """A term's word the fewest clauses hold (中试 of 中试基地, 运营 of 知识产权运营): what sets it apart.
+def _weighed(retriever: Retriever, wording: str) -> _Wording:
+    """A wording's characters and words, each weighed by its word's rarity."""
+    words = retriever.stored.tokenizer.terms(wording)
+    # A word weighs by its rarity: 科技成果转移转化 is everywhere, the 示范区 that the topic is about is not.
+    # A word no clause holds tells no region from another: it weighs as the topic's other words do on average.
+    known = [retriever.idf[w] for w in words if w in retriever.idf]
+    unseen = sum(known) / len(known) if known else 1.0
 
-    "" for a longer topic (小微企业通过许可方式使用职务发明): a paraphrase, matched by its words as a whole.
-    """
-    known = [w for w in words if len(w) >= 2 and w in retriever.idf and w not in POLICY_VERBS]
-    if len(known) > _TERM_WORDS:
-        return ""
-    return max(known, key=lambda w: retriever.idf[w], default="")
+    def weight(word: str) -> float:
+        return retriever.idf.get(word, unseen)
+
+    chars = [weight(w) for w in words for ch in w if not ch.isspace()]
+    return "".join(words), chars, words, weight
 
 
-def _touches(key: str, text: str) -> bool:
-    """Whether the text holds the key word or a two-character piece of it (职务 of 职务发明, 经费 of 科研经费)."""
-    return not key or any(key[i : i + 2] in text for i in range(len(key) - 1))
-
-
-def _best_span(wordings: list[tuple[str, list[str], str]], clause: Clause) -> tuple[float, int, int]:
+def _best_span(wordings: list[_Wording], clause: Clause) -> tuple[float, int, int]:
     best = (0.0, clause.start, clause.end)
     for span in clause.spans:
         text = normalize(clause.text[span.start - clause.start : span.end - clause.start])
-        for topic, words, key in wordings:
-            # In order (首席专家负责制 ~ 首席科学家负责制) or in any order (授权…使用职务科技成果); but a span with
-            # nothing of the topic's rarest word is another topic sharing its common words (人才培养基地 for 中试基地).
-            # Unless the topic is all but whole in runs of its characters (首席专家负责制 for 首席科学家负责制).
-            apart = not _touches(key, text) and _in_runs(topic, text) < _NEARLY_WHOLE
-            score = 0.0 if apart else max(term_match(topic, text), word_match(words, text))
+        for topic, chars, words, weight in wordings:
+            # In order (首席专家负责制 ~ 首席科学家负责制) or in any order (授权…使用职务科技成果).
+            score = max(term_match(topic, text, chars), word_match(words, text, weight))
             if score > best[0]:
                 best = (score, span.start, span.end)
     return best
@@ -150,7 +154,7 @@ def compare(retriever: Retriever, query: Query, *, min_match: float) -> Comparis
     """Fill the table for a topic: every region, its best quote, mentioned or not."""
     stored = retriever.stored
     hits = retriever.search(search_request(query, "hybrid"), mode="hybrid", k=len(stored.clauses))
-    wordings = [(topic, terms, _key_word(retriever, terms)) for topic in _wordings(retriever, query) for terms in [stored.tokenizer.terms(topic)]]
+    wordings = [_weighed(retriever, w) for w in _wordings(retriever, query)]
     rows = []
     for region in stored.regions:
         own = [h for h in hits if h.clause.region == region.name]
@@ -236,14 +240,14 @@ def fit_min_match(retriever: Retriever, topics: list[tuple[Query, set[str]]]) ->
     if not topics:
         return DEFAULT_MIN_MATCH
     tables = [(compare(retriever, query, min_match=0.0), gold) for query, gold in topics]
-    scores: list[tuple[float, float]] = []
+    scored = []
     for cut in np.round(np.arange(0.4, 1.001, 0.05), 2):
         tp = fp = fn = 0
         for table, gold in tables:
             said = {r.region for r in table.rows if r.match >= cut}
             tp += len(said & gold); fp += len(said - gold); fn += len(gold - said)
-        scores.append((float(cut), 2 * tp / max(2 * tp + fp + fn, 1)))
-    # Several cuts may score alike on a few topics: the middle of the best run stands furthest from either edge.
-    top = max(f1 for _, f1 in scores)
-    best = [cut for cut, f1 in scores if f1 >= top - 1e-9]
+        scored.append((float(cut), 2 * tp / max(2 * tp + fp + fn, 1)))
+    # Of the cuts that do best, the middle one: the lowest sits at the edge of what the dev topics allow.
+    best_f1 = max(f1 for _, f1 in scored)
+    best = [cut for cut, f1 in scored if f1 > best_f1 - 1e-9]
     return best[len(best) // 2]

@@ -26,6 +26,9 @@ _SKIP = re.compile(r"^(?:cl:|see |see also|variant of|old variant|surname |abbr\
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+")
 _FILLER = re.compile(r"\b(?:sth|sb|etc|something|somebody|someone)\b")
 _CAPITALISED = re.compile(r"^(?:[A-Z][\w'-]*\s?)+")
+# A headword glossed first as one name ("France", "Huawei (brand)", "Price (name)"): an English word with no counterpart
+# in the documents that the dictionary knows as a name is a word the documents lack, as its Chinese form would be.
+_NAME = re.compile(r"^([A-Z][a-z]{2,})\s*(?:[,;(]|$)")
 
 
 def key_of(words: Iterable[Word]) -> str:
@@ -105,7 +108,9 @@ class Entries:
 
     terms: dict[str, list[str]]  # English key -> the Chinese terms the documents hold, preferred first
     places: dict[str, str]  # English key -> the Chinese name of a place no pilot covers (haidian -> 海淀区)
-    absent: frozenset[str]  # phrases whose own terms the documents never use, though each of their words has one
+    # Names, and phrases some of whose words have a counterpart, whose own terms the documents never use: key -> that
+    # term ("personal income tax" -> 个税, "france" -> 法国), which an English question then asks for as its Chinese twin would.
+    absent: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -127,7 +132,7 @@ def build_entries(
     """
     ranked: dict[str, dict[str, tuple[int, int, int]]] = {}
     places: dict[str, str] = {}
-    missing: set[str] = set()
+    missing: dict[str, str] = {}
     elsewhere = set(outside)
     for order, (key, terms) in enumerate(read_phrases() if phrases is None else phrases):
         for position, term in enumerate(terms):
@@ -143,8 +148,13 @@ def build_entries(
         # One character is a morpheme more than a word: as a substring it matches everywhere.
         clauses = frequency(term) if len(term) >= 2 else 0
         if not clauses:
-            if len(term) >= 2 and not proper:
-                missing.update(key for definition in entry["definitions"] for key in _gloss_keys(definition, False) if " " in key)
+            if len(term) >= 2 and not proper:  # work permit -> 工签, personal income tax -> 个税
+                for key in (key for definition in entry["definitions"] for key in _gloss_keys(definition, False) if " " in key):
+                    missing.setdefault(key, term)
+            elif len(term) >= 2 and (name := _NAME.match(entry["definitions"][0])):  # France -> 法国, Huawei -> 华为
+                key = key_of(english_words(name.group(1).lower()))
+                if key and name.group(1).lower().startswith(key):  # not a name folded onto a verb (Won -> win)
+                    missing.setdefault(key, term)
             continue
         for sense, definition in enumerate(entry["definitions"]):
             for key in _gloss_keys(definition, proper):
@@ -152,8 +162,11 @@ def build_entries(
     # The phrase file overrides the dictionary for the keys it lists (and the documents hold).
     ranked = {key: {t: r for t, r in terms.items() if r[0] == 0} or terms for key, terms in ranked.items()}
     entries = {key: sorted(terms, key=lambda t: (terms[t], -len(t))) for key, terms in sorted(ranked.items())}
-    # Only phrases that word-by-word would reach the documents' terms need saying absent; and not those inside a
-    # phrase the documents have ("intellectual property" of "intellectual property right" -> 知识产权).
+    # Only phrases that word by word would reach some of the documents' terms need saying absent ("income" of
+    # "personal income tax" reaches 收入); and not those inside a phrase the documents have ("intellectual property"
+    # of "intellectual property right" -> 知识产权).
     inside = {" ".join(ws[i:j]) for ws in (k.split() for k in entries) for i in range(len(ws)) for j in range(i + 2, len(ws) + 1)}
-    absent = frozenset(k for k in missing if k not in entries and k not in inside and all(w in entries for w in k.split()))
+    # A name is said absent whatever its words (Huawei -> 华为): its Chinese twin would ask for it by that name.
+    absent = {k: t for k, t in sorted(missing.items())
+              if k not in entries and k not in inside and (" " not in k or any(w in entries for w in k.split()))}
     return Entries(entries, {key: term for key, term in sorted(places.items()) if key not in entries}, absent)

@@ -146,8 +146,10 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         numeric=bool(NUMERIC.search(normalized)),
         answer_type=asked_type(normalized),
         scope=bool(_SCOPE.search(normalized) or (named and _MEMBERS.search(without_terms(normalized, region_terms)))),
-        # English words with no counterpart count as words no clause holds, as an unknown Chinese word does.
-        words=words + (bridged.unmatched if bridged else ()),
+        # English words with no counterpart count as words no clause holds, as an unknown Chinese word does; a phrase, a
+        # name or a place the dictionary knows and the documents never write (personal income tax, Huawei, Yangzhou) is
+        # asked as its Chinese twin asks it (个税, 华为, 扬州).
+        words=words + (bridged.unmatched + bridged.absent + bridged.outside if bridged else ()),
         tokens=tuple(tokenizer(" ".join((normalized,) + spoken_terms) if bridged is None else lexical)),
         answer_kind=asked_kind(normalized),
         documents=asked,
