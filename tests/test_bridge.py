@@ -228,3 +228,10 @@ def test_the_bridge_reads_any_corpus(shared_corpus: Path, tmp_path: Path):
     query = _query(project, "What rewards do the people who made a job-related result get when it is transferred?")
     assert {"奖励", "转让"} <= set(dict(query.matched_terms).values())
     assert "职务" in query.bridged
+
+
+def test_an_english_list_topic_drops_how_a_measure_is_carried_out_as_a_chinese_one_does(project):
+    """"implement … management" are policy verbs (实施, 管理): the topic is 包干制, however a pilot words its running."""
+    answer = project.ask("Which pilots implement lump-sum management of research funding?")
+    assert answer.list_question
+    assert {c.hit.clause.region for c in answer.citations} == set(project.compare("经费包干制").mentioned)

@@ -9,6 +9,8 @@ own words by the bridge (bridge.py), and the table names them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..normalize import has_cjk
 from ..search import Retriever
 from .bridge import Bridge
@@ -50,7 +52,10 @@ def topic_query(retriever: Retriever, topic: str, bridge: Bridge | None = None) 
     query = analyse(topic, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
     if not query.bridged:
         return query, 1.0
-    known = sum(len(zh) for zh in dict.fromkeys(zh for _, zh in query.matched_terms))
+    # As a Chinese topic drops them: "carry out lump-sum management" is about 包干制, however a pilot carries it out.
+    terms = [t for t in query.bridged.split() if t not in POLICY_VERBS] or query.bridged.split()
+    query = replace(query, bridged=" ".join(terms))
+    known = sum(len(zh) for zh in dict.fromkeys(zh for _, zh in query.matched_terms if zh in terms))
     return chinese_topic(query, stored.gazetteer, stored.tokenizer, stored.other_places), known / (known + 2 * len(query.unmatched))
 
 
