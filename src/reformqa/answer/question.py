@@ -114,10 +114,10 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
     # What the documents' words are read from: the question less the documents it names, or for English its bridged terms.
     lexical = asked.masked if bridged is None else bridged.text
     # Spoken Chinese (赚了钱, 卖出去) counts in the documents' words (收益, 转让); search keeps both.
-    spoken = spoken_forms().find(lexical) if bridged is None else []
     spoken_terms: tuple[str, ...] = ()
-    if spoken:
-        lexical, spoken_terms = spoken_forms().rewrite(lexical)
+    spoken: tuple[tuple[str, str], ...] = ()
+    if bridged is None:
+        lexical, spoken_terms, spoken = spoken_forms().read(lexical)
     if bridged is not None:  # the Chinese names of the places it named (Hefei -> 合肥) are region terms too
         named_regions = {region for region, _ in named}
         region_terms += tuple(term for piece in lexical.split() for region, term in gazetteer.find(piece) if region in named_regions)
@@ -153,7 +153,7 @@ def analyse(question: str, gazetteer: Gazetteer, tokenizer: Tokenizer, places: l
         tokens=tuple(tokenizer(" ".join((normalized,) + spoken_terms) if bridged is None else lexical)),
         answer_kind=asked_kind(normalized),
         documents=asked,
-        matched_terms=bridged.matched if bridged else tuple(spoken),
+        matched_terms=bridged.matched if bridged else spoken,
         unmatched=bridged.unmatched if bridged else (),
         bridged=bridged.text if bridged else "",
     )

@@ -32,22 +32,27 @@ class Spoken:
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """(spoken form, preferred term) for each form the text holds, in the order of the text."""
-        if self._pattern is None:
-            return []
-        return [(m.group(0), self.table[m.group(0)][0]) for m in self._pattern.finditer(text)]
+        return list(self.read(text)[2])
 
     def rewrite(self, text: str) -> tuple[str, tuple[str, ...]]:
         """The text with each spoken form replaced by its preferred term, and all its terms in order (for search)."""
+        rewritten, terms, _ = self.read(text)
+        return rewritten, terms
+
+    def read(self, text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """In one pass: what rewrite gives, and what find gives."""
         if self._pattern is None:
-            return text, ()
+            return text, (), ()
         terms: list[str] = []
+        found: list[tuple[str, str]] = []
 
         def replace(match: re.Match[str]) -> str:
-            found = self.table[match.group(0)]
-            terms.extend(found)
-            return " " + found[0] + " "
+            written = self.table[match.group(0)]
+            terms.extend(written)
+            found.append((match.group(0), written[0]))
+            return " " + written[0] + " "
 
-        return self._pattern.sub(replace, text), tuple(terms)
+        return self._pattern.sub(replace, text), tuple(terms), tuple(found)
 
     def alternatives(self, term: str) -> tuple[str, ...]:
         """The other terms a preferred term stands with (跨行政区域: 跨省市): one concept, written either way."""
