@@ -74,11 +74,16 @@ def _own_lines_placed(query: Query, hits: Sequence[Hit]) -> list[Hit]:
     rest = [h for h in hits if h.clause.place not in OWN_LINE_PLACES]
     if not own:
         return list(hits)
-    if _ISSUED.search(query.normalized) or query.answer_type == "doc_number":
+    if _asks_own_line(query):
         answering = [h for h in own if _gives_asked(query, h)]
         if answering:
             return answering[:1] + [h for h in hits if h is not answering[0]]
     return list(hits) if query.answer_kind in ("date", "actor") or query.answer_type in ("year", "date") else rest + own
+
+
+def _asks_own_line(query: Query) -> bool:
+    """Whether the question asks when, by whom or under which number a document was issued."""
+    return _ISSUED.search(query.normalized) is not None or query.answer_type == "doc_number"
 
 
 def _gives_asked(query: Query, hit: Hit) -> bool:
@@ -95,7 +100,7 @@ def _own_line(query: Query, hit: Hit) -> bool:
     being named or the only one the index holds."""
     clause = hit.clause
     named = clause.doc_id in query.documents.named or not query.documents.named
-    return clause.place in OWN_LINE_PLACES and named and (_ISSUED.search(query.normalized) is not None or query.answer_type == "doc_number") and _gives_asked(query, hit)
+    return clause.place in OWN_LINE_PLACES and named and _asks_own_line(query) and _gives_asked(query, hit)
 
 
 def _whole(hit: Hit) -> tuple[int, int]:

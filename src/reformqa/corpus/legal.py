@@ -27,8 +27,8 @@ _SUBITEM = re.compile(r"(\d{1,2})[.．、](?!\d)\s*")
 _DIVISION_LEVEL = {"编": (1, "b"), "章": (2, "c"), "节": (3, "c")}
 _ARTICLE_LEVEL = 4
 # A document's lines about itself, under the names GB/T 9704 gives them (parts.py).
-_OWN_LINES = {NUMBER: NUMBER_PLACE, SIGNATURE: SIGNATURE_PLACE, DATE_LINE: DATE_PLACE}
-_OWN_BASES = {NUMBER: "number", SIGNATURE: "signed", DATE_LINE: "dated"}
+# role -> (place, clause-id base)
+_OWN_LINES = {NUMBER: (NUMBER_PLACE, "number"), SIGNATURE: (SIGNATURE_PLACE, "signed"), DATE_LINE: (DATE_PLACE, "dated")}
 # Numbered headings of notices (structure.numbered_heading's levels) nest below the divisions:
 # 第X章 2, 一、 5, （一） 6, 1. 7, （1） 8, and a lone 第X条 deepest.
 _NUMBERED_LEVEL = {1: 2, 2: 5, 3: 6, 4: 7, 5: 8, 6: 9}
@@ -145,8 +145,8 @@ def read_layout(text: str) -> Layout:
         if role in _OWN_LINES:
             # 国办发〔2021〕26号, the issuer's signature, 2021年7月16日: what a document says of itself, quotable
             # (哪天印发的, 文号是多少, 哪几个部门发的), named as the standard for official documents names them.
-            name = _OWN_LINES[role]
-            passages.append(Passage(start, b, (name,), _OWN_BASES[role], "preamble", place=name))
+            name, base = _OWN_LINES[role]
+            passages.append(Passage(start, b, (name,), base, "preamble", place=name))
             continue
         if role == CLOSING:
             article = None

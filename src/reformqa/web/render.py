@@ -8,10 +8,10 @@ by cite.py: a chip [n] beside each quote, a card for each source.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..answer import REGION, Carry
-from ..records import Answer
+from ..records import Answer, Clause
 from .cite import Passage, card_html, chip_html, copy_button, passage, place_of, region_label, title_of
 from .marks import Marker, escape, find_words
 from .texts import MESSAGES, TEXTS
@@ -57,6 +57,15 @@ def _quote(answer: Answer, rank: int, marker: Marker, t: Mapping[str, str]) -> s
     return f'<span class="rq-text">{marker.html(citation.quote)}</span>{chip_html(citation, t)}{copy_button(copy, t)}'
 
 
+def _numbered(answer: Answer, n: int, label_class: str, label: Callable[[Clause], str], marker: Marker, t: Mapping[str, str]) -> str:
+    """The first n citations as a numbered list, each labelled (its pilot, or its place in the article) and quoted."""
+    rows = (
+        f'<li><span class="{label_class} rq-colon">{escape(label(answer.citations[i].hit.clause))}</span>{_quote(answer, i, marker, t)}</li>'
+        for i in range(min(n, len(answer.citations)))
+    )
+    return f'<ol class="rq-list">{"".join(rows)}</ol>'
+
+
 def answer_html(answer: Answer, *, marker: Marker, lang: str, carry: Carry | None = None, **_: object) -> str:
     """The chat message: the quote(s) that answer with their chips, then where each source stands (its quote is in the cards)."""
     t = TEXTS[lang]
@@ -71,22 +80,13 @@ def answer_html(answer: Answer, *, marker: Marker, lang: str, carry: Carry | Non
         if answer.confidence < LOW_CONFIDENCE:
             parts.append(f'<div class="rq-doubt" role="note">{escape(t["low_confidence"])}</div>')
         if answer.list_question:
-            parts.append(f'<div class="rq-lead">{escape(t["list_lead"].format(n=len(answer.citations)))}</div><ol class="rq-list">')
-            parts += [
-                f'<li><span class="rq-region rq-colon">{escape(title_of(c.hit.clause, t))}</span>{_quote(answer, i, marker, t)}</li>'
-                for i, c in enumerate(answer.citations)
-            ]
-            parts.append("</ol>")
+            parts.append(f'<div class="rq-lead">{escape(t["list_lead"].format(n=len(answer.citations)))}</div>')
+            parts.append(_numbered(answer, len(answer.citations), "rq-region", lambda c: title_of(c, t), marker, t))
         elif answer.items > 1:  # a lead-in's items: each quoted, in the text's order, with its place (第（一）项)
             lead = answer.citations[0].hit.clause.context.rstrip().rsplit("。", 1)[-1]  # the source's own sentence
             if lead:
                 parts.append(f'<div class="rq-lead">{escape(lead)}</div>')
-            parts.append('<ol class="rq-list">')
-            parts += [
-                f'<li><span class="rq-place rq-colon">{escape(place_of(answer.citations[i].hit.clause, t))}</span>{_quote(answer, i, marker, t)}</li>'
-                for i in range(min(answer.items, len(answer.citations)))
-            ]
-            parts.append("</ol>")
+            parts.append(_numbered(answer, answer.items, "rq-place", lambda c: place_of(c, t), marker, t))
         elif answer.citations:
             parts.append(f'<div class="rq-quote">{_quote(answer, 0, marker, t)}</div>')
     if answer.citations:
