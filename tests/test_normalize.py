@@ -92,3 +92,65 @@ def test_bm25_tokens_add_marked_bigrams(tokenizer):
     assert "包干制" in tokens
     assert {"~包干", "~干制"} <= set(tokens)
     assert Tokenizer(bigrams=False)("包干制") == Tokenizer(bigrams=False).words("包干制")
+
+
+# The characters that make OpenCC's t2s change a text (src/reformqa/traditional.py): every character it
+# converts alone, and every character it converts within a phrase of jieba's dictionary (沈 of 沈思, 覆 of 反覆).
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+
+
+def _traditional_module() -> str:
+    import os
+    import unicodedata
+
+    import jieba
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    chars = [chr(c) for a, b in _CJK_RANGES for c in range(a, b + 1)]
+    found = {c for c, s in zip(chars, t2s.convert("\n".join(chars)).split("\n"), strict=True) if c != s}
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+        words = [line.split()[0] for line in f if line.strip()]
+    for word, simple in zip(words, t2s.convert("\n".join(words)).split("\n"), strict=True):
+        if word != simple:
+            found.update(c for c, s in zip(word, simple) if c != s)
+    ordered = "".join(sorted(c for c in found if unicodedata.normalize("NFKC", c) == c))  # normalize applies NFKC first
+    lines = "\n".join(f'    "{ordered[i : i + 80]}"' for i in range(0, len(ordered), 80))
+    return (
+        '"""The characters OpenCC\'s t2s converts, alone or in a phrase: a text without any of them is already simplified.\n\n'
+        "Generated from OpenCC and jieba's dictionary by tests/test_normalize.py (pytest --regen-golden); not edited by hand.\n"
+        '"""\n\n__all__ = ["TRADITIONAL"]\n\n'
+        f"TRADITIONAL = frozenset(\n{lines}\n)\n"
+    )
+
+
+def test_traditional_character_list_is_what_opencc_converts(request):
+    from pathlib import Path
+
+    import reformqa.normalize as module
+
+    path = Path(module.__file__).parent / "traditional.py"
+    expected = _traditional_module()
+    if request.config.getoption("--regen-golden"):
+        path.write_text(expected, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == expected, f"{path} is out of date with OpenCC; run pytest --regen-golden and review it"
+
+
+def test_simplified_text_never_loads_opencc():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from reformqa.normalize import normalize; "
+        "assert normalize('重庆允许科研资金跨省市使用吗？百分之七十') == '重庆允许科研资金跨省市使用吗?70%'; "
+        "assert 'opencc' not in sys.modules, 'simplified text loaded OpenCC'; "
+        "assert normalize('廈門的經費包乾制') == '厦门的经费包干制'; assert 'opencc' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("text", ["反覆思量", "批覆", "沈思", "凭藉", "墨沈沈"])
+def test_phrases_with_only_a_phrase_level_traditional_character_still_convert(text):
+    import opencc
+
+    assert to_simplified(text) == opencc.OpenCC("t2s").convert(text)

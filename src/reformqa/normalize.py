@@ -12,7 +12,9 @@ import unicodedata
 import warnings
 from functools import lru_cache
 
-__all__ = ["normalize", "to_simplified", "fold", "has_cjk", "cjk_ratio"]
+from .traditional import TRADITIONAL
+
+__all__ = ["arabic", "cjk_ratio", "fold", "has_cjk", "normalize", "to_simplified"]
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
@@ -36,8 +38,8 @@ def _converter():
 
 
 def to_simplified(text: str) -> str:
-    """Convert traditional characters to simplified (OpenCC t2s); ASCII text never loads OpenCC."""
-    return text if text.isascii() else _converter().convert(text)
+    """Convert traditional characters to simplified (OpenCC t2s); a text without any never loads OpenCC (10 ms)."""
+    return text if text.isascii() or TRADITIONAL.isdisjoint(text) else _converter().convert(text)
 
 
 def _arabic(match: re.Match[str]) -> str:
@@ -92,3 +94,12 @@ def fold(text: str) -> tuple[str, list[int]]:
     folded = "".join(chars)
     simplified = to_simplified(folded)
     return (simplified if len(simplified) == len(folded) else folded), origin
+
+
+def arabic(numeral: str) -> int:
+    """A heading's or an article's number as an integer: 12 and 十二 are 12, 二〇 is 20."""
+    if numeral.isdigit():
+        return int(numeral)
+    import cn2an
+
+    return int(cn2an.cn2an(numeral.replace("〇", "零"), "smart"))
