@@ -12,9 +12,8 @@ either.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 __all__ = ["SPOKEN", "Spoken", "spoken_forms"]
 
@@ -26,8 +25,9 @@ class Spoken:
 
     def __init__(self, table: dict[str, tuple[str, ...]]):
         self.table = table
-        keys = sorted(table, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+        self._by_first: dict[str, list[str]] = {}  # first character -> the forms it starts, longest first
+        for key in sorted(table, key=len, reverse=True):
+            self._by_first.setdefault(key[0], []).append(key)
         self._alternatives: dict[str, tuple[str, ...]] | None = None
 
     def find(self, text: str) -> list[tuple[str, str]]:
@@ -41,18 +41,22 @@ class Spoken:
 
     def read(self, text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]:
         """In one pass: what rewrite gives, and what find gives."""
-        if self._pattern is None:
-            return text, (), ()
         terms: list[str] = []
         found: list[tuple[str, str]] = []
-
-        def replace(match: re.Match[str]) -> str:
-            written = self.table[match.group(0)]
+        out: list[str] = []
+        i = 0
+        while i < len(text):  # leftmost, then longest: what one alternation of all forms would match, without compiling it (5 ms)
+            form = next((f for f in self._by_first.get(text[i], ()) if text.startswith(f, i)), None)
+            if form is None:
+                out.append(text[i])
+                i += 1
+                continue
+            written = self.table[form]
             terms.extend(written)
-            found.append((match.group(0), written[0]))
-            return " " + written[0] + " "
-
-        return self._pattern.sub(replace, text), tuple(terms), tuple(found)
+            found.append((form, written[0]))
+            out.append(" " + written[0] + " ")
+            i += len(form)
+        return "".join(out), tuple(terms), tuple(found)
 
     def alternatives(self, term: str) -> tuple[str, ...]:
         """The other terms a preferred term stands with (跨行政区域: 跨省市): one concept, written either way."""
@@ -81,4 +85,4 @@ def _parse(text: str) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def spoken_forms() -> Spoken:
     """The shipped table (data/spoken.tsv), read once."""
-    return Spoken(_parse(resources.files(__package__).joinpath("data", SPOKEN).read_text(encoding="utf-8")))
+    return Spoken(_parse((Path(__file__).parent / "data" / SPOKEN).read_text(encoding="utf-8")))
