@@ -85,7 +85,7 @@ def test_an_english_word_the_documents_write_verbatim_is_matched(shared_corpus: 
     project.build()
     stored = project.retriever().stored
     query = analyse("What does the guideline say about putting SCI papers first?", stored.gazetteer, stored.tokenizer,
-                    stored.other_places, bridge=project._bridge)
+                    stored.other_places, bridge=project._bridge_of(project.retriever()))
     assert ("sci", "sci") in query.matched_terms and "sci" not in query.unmatched
 
 

@@ -46,6 +46,31 @@ def test_ask_does_not_import_torch_sentence_transformers_or_gradio(tmp_path: Pat
     assert heavy == [], f"`reformqa ask` on the default embedder imported {heavy}: import them where they are used"
 
 
+# What a Chinese question in simplified characters never uses (issue 18: pay only for what is used).
+UNUSED_BY_A_CHINESE_QUESTION = (
+    "reformqa.answer.bridge", "reformqa.answer.dictionary", "reformqa.answer.calibrate", "reformqa.calibration",
+    "reformqa.search.build", "reformqa.corpus.structure", "opencc", "pypinyin", "bm25s",
+)
+
+
+def test_a_chinese_question_loads_only_what_it_uses_and_an_english_one_the_bridge(tmp_path: Path):
+    code = (
+        "import json, sys\n"
+        "from reformqa.project import Project\n"
+        "from reformqa.settings import Settings\n"
+        "project = Project(Settings.from_env(home=sys.argv[1]))\n"
+        "answer = project.ask('重庆允许科研资金跨省市使用吗？')\n"
+        f"print(json.dumps([answer.answerable, [m for m in {UNUSED_BY_A_CHINESE_QUESTION!r} if m in sys.modules]]))\n"
+        "english = project.ask('Does Chongqing allow research funds to be used across provinces?')\n"
+        "print(json.dumps([english.answerable, 'reformqa.answer.bridge' in sys.modules]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(_home(tmp_path))], capture_output=True, text=True, timeout=300, env=_env())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    chinese, english = (json.loads(line) for line in proc.stdout.splitlines()[-2:])
+    assert chinese == [True, []], f"a Chinese question loaded {chinese[1]}"
+    assert english == [True, True]
+
+
 def _env() -> dict[str, str]:
     import os
 

@@ -20,7 +20,7 @@ from reformqa.settings import Settings
 
 def _query(project: Project, text: str):
     stored = project.retriever().stored
-    return analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=project._bridge)
+    return analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=project._bridge_of(project.retriever()))
 
 
 # -- English words --------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ missing or stale. This is the Python API the CLI and the UI call.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -20,41 +18,25 @@ from typing import TYPE_CHECKING, Any
 from .answer import (
     DEFAULT_CALIBRATION,
     DEFAULT_MIN_MATCH,
-    Bridge,
     Comparison,
     Lexicon,
     analyse,
-    build_bridge,
     check_question,
     compose,
     documents_named,
-    open_bridge,
+    needs_bridge,
     search_request,
     topic_table,
 )
-from .calibration import calibrate_index
 from .corpus import seeds_hash
 from .errors import IndexMismatch, IndexMissing, InvalidQuestion, ReformqaError, StorageError
 from .normalize import normalize
 from .records import Answer
-from .search import (
-    MODES,
-    Embedder,
-    LocalBackend,
-    Retriever,
-    Searchable,
-    StoredIndex,
-    embedder_id,
-    index_lock,
-    make_embedder,
-    read_index,
-    replace_folder,
-    seal_index,
-    write_index,
-)
+from .search import MODES, Embedder, LocalBackend, Retriever, Searchable, StoredIndex, embedder_id, make_embedder, read_index
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
 
 if TYPE_CHECKING:
+    from .answer import Bridge
     from .corpus import Corpus
 
 __all__ = ["BuildReport", "Project"]
@@ -84,7 +66,8 @@ class Project:
         self._embedder = embedder
         self._retriever: Retriever | None = None
         self._lexicon: Lexicon | None = None
-        self._bridge: Bridge | None = None
+        self._bridge: tuple[Retriever, Bridge] | None = None  # made on the first question that needs it, for that retriever
+        self._bridge_lock = threading.Lock()
         self._opened: object = None
         self._reload_lock = threading.Lock()
         self._milvus_site: Any = None  # search.milvus_build.MilvusSite, made on first use: pymilvus is imported only then
@@ -103,7 +86,8 @@ class Project:
 
     def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
         """Build index/<embedder>/ (or the Milvus index) from seeds/ unless it is already up to date; only new or changed texts are embedded."""
-        from .corpus import load_corpus  # the chunker and the readers: builds only, not questions
+        from .calibration import calibrate_index  # builds only, as are the chunker and the readers
+        from .corpus import load_corpus
 
         if self.settings.backend != "local":
             corpus = load_corpus(self.settings.seeds_dir)
@@ -128,6 +112,13 @@ class Project:
         return report
 
     def _build_locked(self, target: Path, corpus: Corpus, rebuild: bool, progress: Progress | None) -> BuildReport:
+        import shutil
+        import tempfile
+
+        from .answer import build_bridge
+        from .calibration import calibrate_index
+        from .search import index_lock, replace_folder, seal_index, write_index
+
         with index_lock(target):
             # Leftovers of a build that was killed (the lock is ours, so none is running).
             for stale in [*target.parent.glob(f".{target.name}.new-*"), *target.parent.glob(f".{target.name}.old-*")]:
@@ -196,10 +187,18 @@ class Project:
 
     def _open(self, stored: Searchable, signature: object) -> None:
         retriever = Retriever(stored, self.embedder)
-        stored = retriever.stored
-        bridge = open_bridge(stored, lambda row: retriever.clause_norm(stored.clauses[row]))
-        lexicon = Lexicon(retriever.idf, retriever.max_idf, stored.calibration.get("synonyms"))
-        self._retriever, self._lexicon, self._bridge, self._opened = retriever, lexicon, bridge, signature
+        lexicon = Lexicon(retriever.idf, retriever.max_idf, retriever.stored.calibration.get("synonyms"))
+        self._retriever, self._lexicon, self._opened = retriever, lexicon, signature
+
+    def _bridge_of(self, retriever: Retriever) -> Bridge:
+        """The English bridge of an opened index, read on first use: a Chinese question never pays for it."""
+        from .answer import open_bridge  # English questions and comparisons only: the dictionary is not loaded for Chinese ones
+
+        with self._bridge_lock:
+            if self._bridge is None or self._bridge[0] is not retriever:
+                stored = retriever.stored
+                self._bridge = (retriever, open_bridge(stored, lambda row: retriever.clause_norm(stored.clauses[row])))
+            return self._bridge[1]
 
     def lexicon(self) -> Lexicon:
         """Word weights of the opened index, for the answer layer's signals."""
@@ -257,7 +256,7 @@ class Project:
         stored = retriever.stored
         min_match = {**DEFAULT_CALIBRATION, **stored.calibration}.get("compare_min_match", DEFAULT_MIN_MATCH)
         # The same table the chat's 哪些试点… answers come from (answer.lists).
-        return topic_table(retriever, self.lexicon(), text, min_match=min_match, bridge=self._bridge)
+        return topic_table(retriever, self.lexicon(), text, min_match=min_match, bridge=self._bridge_of(retriever))
 
     def find_documents(self, name: str) -> tuple[str, ...]:
         """Document ids a filter names: an id or file name, a title, a short title (促进科技成果转化法) or a number (国办发〔2021〕26号)."""
@@ -287,7 +286,8 @@ class Project:
                 names = "、".join(r.name for r in stored.regions)
                 raise InvalidQuestion(f"unknown region {region!r}; the pilots are: {names}")
         docs = self.find_documents(doc) if doc else ()
-        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=self._bridge)
+        bridge = self._bridge_of(retriever) if needs_bridge(normalize(text)) else None
+        query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
         hits = retriever.search(search_request(query, mode), mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
         calibration = stored.calibration or DEFAULT_CALIBRATION
-        return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration, regions=regions, bridge=self._bridge)
+        return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration, regions=regions, bridge=bridge)

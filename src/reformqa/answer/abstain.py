@@ -18,15 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from ..corpus.structure import arabic
-from ..normalize import has_cjk, normalize
+from ..normalize import arabic, has_cjk, normalize
 from ..records import Hit
 from ..search import Retriever
 from .answer_types import CONTENT_KINDS, STRICT_TYPES, gives_kind, type_matches
 from .question import Query
 from .signals import Lexicon
 
-__all__ = ["FEATURES", "DEFAULT_CALIBRATION", "DEFAULT_PROFILE", "features", "confidence", "threshold", "vetoed", "has_words", "key_words", "dense_z"]
+__all__ = ["DEFAULT_CALIBRATION", "DEFAULT_PROFILE", "FEATURES", "confidence", "dense_z", "features", "has_words", "key_words", "threshold", "vetoed"]
 
 # unmatched_en: the share of an English question's content words the bridge found no counterpart for in the
 # documents, weighed apart from the Chinese "missing" share (an English word says more, issue 14's dev split).
@@ -57,7 +56,7 @@ _FRAME = frozenset(
 )
 # A word that holds a question word asks how the answer looks (什么样, 哪一天, 多长时间, 由谁来, 百分之几), not what about.
 _ASKING = re.compile(r"什么|哪|多少|多长|多久|几|谁|怎么|怎样|咋|啥")
-_MARKUP = re.compile(r"\b(?:select|insert|update|delete|drop|create|alter)\b[^;]*(?:\bfrom|\binto|\btable|\bset)\b[^;]*;?|<[^>]*>|\$\$.*?\$\$|\$[^$]*\$|\\[a-zA-Z]+|&[a-z]+;|```.*?```|`[^`]*`", re.S)
+_MARKUP = re.compile(r"\b(?:select|insert|update|delete|drop|create|alter)\b[^;]*(?:\bfrom|\binto|\btable|\bset)\b[^;]*;?|<[^>]*>|\$\$.*?\$\$|\$[^$]*\$|\\[a-zA-Z]+|&[a-z]+;|```.*?```|`[^`]*`", re.DOTALL)
 _CODE = re.compile(r"\S*[(){}\[\];=<>|\\^_*#@$]\S*")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,7 +19,6 @@ from ..records import Answer, Citation, Hit
 from ..search import Retriever
 from .abstain import FEATURES, confidence, features, threshold, vetoed
 from .answer_types import gives_kind, type_matches
-from .bridge import Bridge
 from .compare import DEFAULT_MIN_MATCH
 from .items import with_items
 from .lists import list_topic, topic_table
@@ -27,7 +26,10 @@ from .question import Query
 from .quote import choose_quote
 from .signals import Lexicon
 
-__all__ = ["NOT_FOUND", "NEAREST", "compose"]
+if TYPE_CHECKING:
+    from .bridge import Bridge
+
+__all__ = ["NEAREST", "NOT_FOUND", "compose"]
 
 NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
 # Asking when or by whom a document was issued, not a date or an actor inside its text (什么时候前报送).

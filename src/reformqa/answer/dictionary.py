@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .english import Word, english_words
@@ -54,7 +54,7 @@ def _gloss_keys(definition: str, proper: bool) -> list[str]:
 
 
 def _phrase_text() -> str:
-    return resources.files(__package__).joinpath("data", PHRASES).read_text(encoding="utf-8")
+    return (Path(__file__).parent / "data" / PHRASES).read_text(encoding="utf-8")
 
 
 def _installed_version(package: str) -> str:
@@ -63,7 +63,6 @@ def _installed_version(package: str) -> str:
     Importing importlib.metadata (email, zipfile, ...) cost 17-150 ms of every start; the folder name is a directory listing.
     """
     import importlib.util
-    from pathlib import Path
 
     spec = importlib.util.find_spec(package)
     for folder in spec.submodule_search_locations or () if spec else ():

@@ -10,25 +10,25 @@ own words by the bridge (bridge.py), and the table names them.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..normalize import has_cjk
 from ..search import Retriever
-from .bridge import Bridge
 from .compare import POLICY_VERBS, Comparison, ComparisonRow, compare
 from .question import Query, analyse, chinese_topic
 from .signals import Lexicon
 
-__all__ = ["POLICY_VERBS", "LIST_FRAME", "list_topic", "topic_query", "topic_table"]
+if TYPE_CHECKING:
+    from .bridge import Bridge
+
+__all__ = ["LIST_FRAME", "POLICY_VERBS", "list_topic", "topic_query", "topic_table"]
 
 # The frame of a question across pilots: who is asked, not what about.
 LIST_FRAME = frozenset(
-    "试点 试点地区 地区 地方 城市 哪些 哪个 哪几 哪几个 哪里 哪儿 各个 各 所有 全部 分别 都 提到 提及 提出 写 写到 说 说到 有 在 上 中 方面 做法 政策 规定 "
-    "目前 已经 也 还 了 过 哪一个 哪家 几个 一些 什么 怎么 哪些地方 区域 试点城市".split()
+    ["试点", "试点地区", "地区", "地方", "城市", "哪些", "哪个", "哪几", "哪几个", "哪里", "哪儿", "各个", "各", "所有", "全部", "分别", "都", "提到", "提及", "提出", "写", "写到", "说", "说到", "有", "在", "上", "中", "方面", "做法", "政策", "规定", "目前", "已经", "也", "还", "了", "过", "哪一个", "哪家", "几个", "一些", "什么", "怎么", "哪些地方", "区域", "试点城市"]
 )
 _ENGLISH_FRAME = frozenset(
-    "which what where pilot pilots region regions city cities area areas place places mention mentions mentioned say says said about do does did "
-    "have has had run runs use uses using adopt adopts implement implements introduce introduces support supports allow allows try tries "
-    "trial trials promote promotes explore explores the a an any of in on for with to there is are was were all each every list name".split()
+    ["which", "what", "where", "pilot", "pilots", "region", "regions", "city", "cities", "area", "areas", "place", "places", "mention", "mentions", "mentioned", "say", "says", "said", "about", "do", "does", "did", "have", "has", "had", "run", "runs", "use", "uses", "using", "adopt", "adopts", "implement", "implements", "introduce", "introduces", "support", "supports", "allow", "allows", "try", "tries", "trial", "trials", "promote", "promotes", "explore", "explores", "the", "a", "an", "any", "of", "in", "on", "for", "with", "to", "there", "is", "are", "was", "were", "all", "each", "every", "list", "name"]
 )
 
 

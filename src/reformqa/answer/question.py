@@ -11,17 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..corpus import Gazetteer, places_named
 from ..errors import InvalidQuestion
 from ..normalize import cjk_ratio, normalize
 from ..search import SearchRequest, Tokenizer
 from .answer_types import NUMERIC, asked_kind, asked_type, type_boost, type_matches
-from .bridge import Bridge, Bridged
 from .documents import NO_DOCUMENTS, DocumentsAsked, read_documents
 from .spoken import spoken_forms
 
-__all__ = ["ENGLISH_DENSE_WEIGHT", "Query", "analyse", "check_question", "chinese_topic", "search_request", "without_terms"]
+if TYPE_CHECKING:
+    from .bridge import Bridge, Bridged
+
+__all__ = ["ENGLISH_DENSE_WEIGHT", "Query", "analyse", "check_question", "chinese_topic", "needs_bridge", "search_request", "without_terms"]
 
 _LIST = re.compile(
     r"哪些|哪个|哪一个|哪几|哪里|哪儿|哪一些|各个?试点|各地|各个地区|所有试点|几个试点|几个地区|有几个|分别"
@@ -94,9 +97,14 @@ def _place_spans(normalized: str, terms: tuple[str, ...]) -> list[tuple[int, int
     return spans
 
 
+def needs_bridge(normalized: str) -> bool:
+    """Whether a normalised question is read through the English bridge: it is not Chinese."""
+    return cjk_ratio(normalized) < 0.2
+
+
 def _bridge(normalized: str, region_terms: tuple[str, ...], bridge: Bridge | None) -> Bridged | None:
     """An English question's Chinese terms, or None when it is Chinese or has nothing the documents say."""
-    if bridge is None or cjk_ratio(normalized) >= 0.2:
+    if bridge is None or not needs_bridge(normalized):
         return None
     normalized = normalized.replace("\u2019", "'")  # Hefei’s: one character for another, offsets stay
     bridged = bridge.translate(normalized, _place_spans(normalized, region_terms))

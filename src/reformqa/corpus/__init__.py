@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 if TYPE_CHECKING:
     from .chunk import REGION_SLUGS, chunk
@@ -15,9 +16,9 @@ if TYPE_CHECKING:
     from .intake import Addition, add_files, plan_additions, shown
     from .jurisdiction import NATIONAL, jurisdiction, jurisdiction_names
     from .legal import Layout, Passage, read_layout
-    from .parts import OWN_LINE_PLACES, SIGNATURE_PLACE
     from .load import Corpus, load_corpus
     from .metadata import metadata, short_title
+    from .parts import OWN_LINE_PLACES, SIGNATURE_PLACE
     from .places import Gazetteer, national_places, places_named
     from .regions import build_regions, scope_places
     from .version import CHUNKER_VERSION
@@ -35,16 +36,15 @@ _HOME = {
     "regions": ("build_regions", "scope_places"),
     "version": ("CHUNKER_VERSION",),
 }
-_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
-    "OWN_LINE_PLACES",
-    "SIGNATURE_PLACE",
     "CHUNKER_VERSION",
     "MAX_SEED_BYTES",
     "NATIONAL",
+    "OWN_LINE_PLACES",
     "REGION_SLUGS",
     "SEED_SUFFIXES",
+    "SIGNATURE_PLACE",
     "Addition",
     "Corpus",
     "Gazetteer",
@@ -72,14 +72,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _HOME)

@@ -15,7 +15,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 __all__ = ["Place", "Extra", "china_places", "extras", "counties_of", "unique_short_names", "world_places"]
 
@@ -84,7 +84,7 @@ def unique_short_names() -> dict[str, Place]:
 @lru_cache(maxsize=1)
 def extras() -> tuple[Extra, ...]:
     """The reviewed nicknames and zones (corpus/data/places_extra.tsv)."""
-    text = resources.files("reformqa.corpus").joinpath("data/places_extra.tsv").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "places_extra.tsv").read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -102,6 +102,8 @@ _ORDINARY = frozenset({"海地", "万象", "巴库", "达卡"})
 @lru_cache(maxsize=1)
 def world_places() -> tuple[str, ...]:
     """Countries other than China, by short and full name, with their capitals and main cities (jionlp's world list)."""
+    from importlib import resources  # builds only: importlib.resources costs a question 2 ms
+
     text = resources.files("jionlp").joinpath("dictionary/world_location.txt").read_text(encoding="utf-8")
     out: dict[str, None] = {}
     for line in text.splitlines():

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_HEADING", "NUMERAL", "Outline", "text_lines", "is_heading", "strip_span", "numbered_heading", "arabic", "chinese_numeral", "region_of_heading", "heading_and_body"]
+from ..normalize import arabic
+
+__all__ = ["MAX_HEADING", "NUMERAL", "Outline", "arabic", "chinese_numeral", "heading_and_body", "is_heading", "numbered_heading", "region_of_heading", "strip_span", "text_lines"]
 
 MAX_HEADING = 60
 _SENTENCE_MARK = re.compile(r"[。；;，,]")
@@ -58,14 +60,6 @@ def numbered_heading(line: str) -> tuple[int, re.Match[str], str] | None:
         if match:
             return level, match, letter
     return None
-
-
-def arabic(numeral: str) -> int:
-    if numeral.isdigit():
-        return int(numeral)
-    import cn2an
-
-    return int(cn2an.cn2an(numeral.replace("〇", "零"), "smart"))
 
 
 def chinese_numeral(number: int) -> str:

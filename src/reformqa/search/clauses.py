@@ -22,7 +22,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from ..corpus.structure import arabic
+from ..normalize import arabic
 from ..records import Clause, Span
 
 __all__ = ["INDEX_FILE", "ClauseRecords", "article_number", "clause_from_record", "write_clauses"]
