@@ -154,3 +154,28 @@ def test_phrases_with_only_a_phrase_level_traditional_character_still_convert(te
     import opencc
 
     assert to_simplified(text) == opencc.OpenCC("t2s").convert(text)
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("一百一", 110), ("二百一", 210), ("三千六", 3600), ("一千零一十", 1010),
+     ("两万", 20000), ("八万九", 89000), ("一万零五", 10005), ("二〇二一", 2021), ("二○二一", 2021), ("五点五", 5.5),
+     ("一亿二千三百四十五万六千七百八十九", 123456789), ("十十", None), ("百千", None), ("五点", None), ("科研", None)],
+)
+def test_chinese_numerals_read_as_policy_texts_write_them(numeral, value):
+    from reformqa.normalize import chinese_number
+
+    assert chinese_number(numeral) == value
+
+
+def test_chinese_numerals_written_and_read_back():
+    from reformqa.normalize import chinese_number, chinese_numeral
+
+    assert [chinese_numeral(n) for n in (0, 10, 12, 105, 110, 1010, 10010, 20000, 100000005)] == [
+        "零", "十", "十二", "一百零五", "一百一十", "一千零一十", "一万零一十", "二万", "一亿零五"]
+    assert all(chinese_number(chinese_numeral(n)) == n for n in range(200_001))
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("百分之五点五的股权", "5.5%的股权"), ("百分之百", "100%"), ("二百一十个", "210个"), ("第十二条", "第12条")])
+def test_percent_and_counts_become_digits(typed, expected):
+    assert normalize(typed) == expected

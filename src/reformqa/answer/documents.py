@@ -21,7 +21,7 @@ from pathlib import Path
 from ..corpus import NATIONAL, Gazetteer, jurisdiction_names
 from ..corpus.jurisdiction import division_names
 from ..errors import InvalidQuestion
-from ..normalize import normalize
+from ..normalize import arabic, chinese_numeral, normalize
 from ..records import Document
 
 __all__ = ["DocumentsAsked", "NO_DOCUMENTS", "DOC_TYPES", "doc_types", "documents_named", "number_pattern", "read_documents"]
@@ -63,23 +63,6 @@ class DocumentsAsked:
 
 
 NO_DOCUMENTS = DocumentsAsked()
-
-
-def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    import cn2an
-
-    try:
-        return int(cn2an.cn2an(text.replace("〇", "零"), "smart"))
-    except (ValueError, KeyError):
-        return 0
-
-
-def _chinese(number: int) -> str:
-    import cn2an
-
-    return str(cn2an.an2cn(number))
 
 
 def number_pattern(doc_number: str) -> re.Pattern[str]:
@@ -224,13 +207,13 @@ def _article(q: str, spans: list[tuple[int, int]]) -> tuple[int, tuple[str, ...]
     found = _ARTICLE.search(q)
     if not found:
         return 0, ()
-    number = _number(next(g for g in found.groups() if g))
+    number = arabic(next(g for g in found.groups() if g))
     rest = q[found.end() : found.end() + 16]
     detail = []
     if paragraph := _PARAGRAPH.search(rest):
-        detail.append(f"第{_chinese(_number(next(g for g in paragraph.groups() if g)))}款")
+        detail.append(f"第{chinese_numeral(arabic(next(g for g in paragraph.groups() if g)))}款")
     if item := _ITEM.search(rest):
-        detail.append(f"第（{_chinese(_number(next(g for g in item.groups() if g)))}）项")
+        detail.append(f"第（{chinese_numeral(arabic(next(g for g in item.groups() if g)))}）项")
     spans.append((found.start(), found.end() + (max(m.end() for m in (paragraph, item) if m) if (paragraph or item) else 0)))
     return number, tuple(detail)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..normalize import arabic
 from .jurisdiction import jurisdiction
 from .matter import ANNOUNCED, ANNOUNCEMENT, DATE_LINE, NOTE, NUMBER, SIGNATURE, read_matter
 
@@ -23,27 +24,13 @@ _ADOPTED_BY = re.compile(r"日\s*([\u4e00-\u9fff]{0,12}?)(?:第[一二三四五�
 # 2015年8月29日…《关于修改〈…〉的决定》修正: each date with the act it records.
 _ACT = re.compile(_DATE.pattern + r"[^）)。]*?(通过|修正|修订)")
 _EFFECTIVE = re.compile(r"自\s*(" + _DATE.pattern + r")\s*起(?:施行|实施|执行|生效)")
-_DIGITS = dict(zip("〇零○一二三四五六七八九", "000123456789"))
 _NATIONAL_PREFIX = "中华人民共和国"
-
-
-def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if all(ch in _DIGITS for ch in text):
-        return int("".join(_DIGITS[ch] for ch in text))
-    import cn2an
-
-    return int(cn2an.cn2an(text, "smart"))
 
 
 def iso_date(text: str) -> str:
     """The first date a text states, as YYYY-MM-DD; '' when it states none."""
     for match in _DATE.finditer(text):
-        try:
-            year, month, day = (_number(g) for g in match.groups())
-        except (ValueError, KeyError):
-            continue
+        year, month, day = (arabic(g) for g in match.groups())  # 0 for what is not a numeral
         if 1 <= month <= 12 and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}"
     return ""

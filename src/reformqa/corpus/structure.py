@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..normalize import arabic
+from ..normalize import arabic, chinese_numeral
 
 __all__ = ["MAX_HEADING", "NUMERAL", "Outline", "arabic", "chinese_numeral", "heading_and_body", "is_heading", "numbered_heading", "region_of_heading", "strip_span", "text_lines"]
 
@@ -60,13 +60,6 @@ def numbered_heading(line: str) -> tuple[int, re.Match[str], str] | None:
         if match:
             return level, match, letter
     return None
-
-
-def chinese_numeral(number: int) -> str:
-    """12 -> 十二: how an article's 款 is counted in a citation."""
-    import cn2an
-
-    return str(cn2an.an2cn(number))
 
 
 def region_of_heading(headings: list[str]) -> dict[str, str]:
