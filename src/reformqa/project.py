@@ -24,6 +24,7 @@ from .answer import (
     check_question,
     compose,
     documents_named,
+    embedded_later,
     needs_bridge,
     search_request,
     topic_table,
@@ -288,6 +289,8 @@ class Project:
         docs = self.find_documents(doc) if doc else ()
         bridge = self._bridge_of(retriever) if needs_bridge(normalize(text)) else None
         query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
+        if mode != "bm25":  # what the answer embeds after the question is embedded meanwhile, on the other core
+            retriever.prefetch(embedded_later(retriever, query, bridge))
         hits = retriever.search(search_request(query, mode), mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
         calibration = stored.calibration or DEFAULT_CALIBRATION
         return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration, regions=regions, bridge=bridge)

@@ -21,7 +21,7 @@ from .abstain import FEATURES, confidence, features, threshold, vetoed
 from .answer_types import gives_kind, type_matches
 from .compare import DEFAULT_MIN_MATCH
 from .items import with_items
-from .lists import list_topic, topic_table
+from .lists import list_topic, topic_query, topic_table
 from .question import Query
 from .quote import choose_quote
 from .signals import Lexicon
@@ -29,7 +29,7 @@ from .signals import Lexicon
 if TYPE_CHECKING:
     from .bridge import Bridge
 
-__all__ = ["NEAREST", "NOT_FOUND", "compose"]
+__all__ = ["embedded_later", "NEAREST", "NOT_FOUND", "compose"]
 
 NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
 # Asking when or by whom a document was issued, not a date or an actor inside its text (什么时候前报送).
@@ -119,6 +119,19 @@ def _scope_last(query: Query, hits: Sequence[Hit]) -> list[Hit]:
     if measure is None:
         return list(hits)
     return [hits[measure], *(h for i, h in enumerate(hits) if i != measure)]
+
+
+def embedded_later(retriever: Retriever, query: Query, bridge: Bridge | None = None) -> list[str]:
+    """What an answer to this question will embed after the question: an English one's Chinese terms, a list's topic.
+
+    Known once the question is read, so the search can embed them meanwhile (Retriever.prefetch). A question
+    that may be a list gets its topic's vector ahead even if its hits then make it a single answer.
+    """
+    texts = [query.bridged] if query.bridged else []
+    if query.list_intent and not query.regions and (topic := list_topic(retriever, query)):
+        about, _ = topic_query(retriever, topic, bridge)
+        texts += [] if about.latin else [about.normalized]
+    return texts
 
 
 def compose(

@@ -12,8 +12,6 @@ stores and how it searches (search/backend.py) does not change the ranking.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -25,6 +23,7 @@ from .clauses import ClauseRecords, article_number
 from .embed import Embedder
 from .fusion import DEFAULT_FUSION, MODES, fuse
 from .local import LocalBackend
+from .query_vectors import QueryVectors
 from .request import ARTICLE_BOOST, DETAIL_BOOST, DOC_BOOST, SearchRequest
 from .store import StoredIndex
 
@@ -33,7 +32,6 @@ __all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "SearchRequest", "Retriever", "
 CANDIDATES = 200
 # What a Retriever opens: an index folder as read (the local backend) or any backend.
 Searchable = StoredIndex | SearchBackend
-_QUERY_CACHE = 512
 _WANTED = 2000  # at most this many named clauses a group are scored beyond the nearest (bench/: large corpora)
 # A clause's dense score mixes its own cosine with its best sub-clause's: a short
 # sub-clause that says exactly what was asked is not drowned by its long clause.
@@ -51,8 +49,8 @@ class Retriever:
         self.embedder = embedder
         self.fusion = {**DEFAULT_FUSION, **(fusion or self.stored.calibration.get("fusion", {}))}
         self._normal: dict[int, str] = {}
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self.vectors = QueryVectors(embedder)
+        self._cache = self.vectors.cache  # what a benchmark clears between questions
         clauses = self.stored.clauses
         # Per-clause arrays, so a query's work grows with its candidates, not with the corpus
         # (bench/: at 1M clauses the per-clause Python loops took 700 ms a query).
@@ -88,18 +86,11 @@ class Retriever:
 
     def embed(self, text: str) -> np.ndarray:
         """A query's vector, cached: repeated questions cost nothing."""
-        # One lock for cache and engine: the UI calls from several threads, and the
-        # C engine's thread-safety is not documented.
-        with self._lock:
-            vector = self._cache.get(text)
-            if vector is None:
-                vector = self.embedder.embed([text], query=True)[0]
-                self._cache[text] = vector
-                if len(self._cache) > _QUERY_CACHE:
-                    self._cache.popitem(last=False)
-            else:
-                self._cache.move_to_end(text)
-        return vector
+        return self.vectors.get(text)
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Embed, on a second thread, the texts this question will embed after its own (search/query_vectors.py)."""
+        self.vectors.prefetch(texts)
 
     def span_dense(self, clause: Clause, vector: np.ndarray) -> np.ndarray:
         """Cosine of each of the clause's sub-clauses to a vector (zeros if the index holds none)."""
