@@ -90,12 +90,13 @@ def open_sample(args: dict[str, Any]) -> dict[str, Any]:
         return {"seconds": time.perf_counter() - t, "bytes": total}
     from pipeline import Probe
 
+    import reformqa.answer as answer_module
     import reformqa.project as project_module
 
     probe = Probe()
     project_module.read_index = probe.wrap("read_index (checksums, parse, tokenizer)", project_module.read_index)
     project_module.Retriever = probe.wrap("Retriever + backend", project_module.Retriever)
-    project_module.open_bridge = probe.wrap("bridge", project_module.open_bridge)
+    answer_module.open_bridge = probe.wrap("bridge", answer_module.open_bridge)  # English questions only: Project imports it on first use
     settings = Settings.from_env(home=home)
     t = time.perf_counter()
     answer = Project(settings).ask(args["question"])

@@ -56,11 +56,11 @@ class QueryVectors:
                 return vector
             pending = self._pending.get(text)
         if pending is not None:
-            return pending.result()
+            return np.asarray(pending.result())
         with self._engine:
-            vector = self.embedder.embed([text], query=True)[0]
-        self._keep(text, vector)
-        return vector
+            embedded = np.asarray(self.embedder.embed([text], query=True)[0])
+        self._keep(text, embedded)
+        return embedded
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Start embedding texts the question will ask for next, on the worker thread."""
@@ -76,7 +76,7 @@ class QueryVectors:
 
     def _embed_ahead(self, text: str) -> np.ndarray:
         try:
-            vector = self.embedder.embed([text], query=True)[0]  # one text a call: the same vector as embedded on demand
+            vector = np.asarray(self.embedder.embed([text], query=True)[0])  # one text a call: the same vector as embedded on demand
             self._keep(text, vector)
             return vector
         finally:
