@@ -151,7 +151,8 @@ def _run_bound(topic: str, chars: Sequence[float], pairs: frozenset[str]) -> flo
     return sum(w for i, w in enumerate(chars) if topic[i : i + 2] in pairs or (i and topic[i - 1 : i + 1] in pairs))
 
 
-def _best_span(wordings: list[_Wording], clause: Clause) -> tuple[float, int, int]:
+def _best_span(wordings: list[_Wording], clause: Clause, floor: float = 0.0) -> tuple[float, int, int]:
+    """The clause's sub-clause that matches the topic best; runs are not counted where they cannot reach `floor`."""
     best = (0.0, clause.start, clause.end)
     for span in clause.spans:
         text, pairs = _span_norm(clause.text[span.start - clause.start : span.end - clause.start])
@@ -160,7 +161,7 @@ def _best_span(wordings: list[_Wording], clause: Clause) -> tuple[float, int, in
             score = word_match(words, text, weight)
             bare = "".join(ch for ch in topic if not ch.isspace())
             # Runs that cannot beat what is already found are not counted (the same result, at a fraction of the cost).
-            if bare and _run_bound(bare, chars, pairs) / sum(chars) > max(score, best[0]) - 1e-9:
+            if bare and _run_bound(bare, chars, pairs) / sum(chars) > max(score, best[0], floor) - 1e-9:
                 score = max(term_match(topic, text, chars), score)
             if score > best[0]:
                 best = (score, span.start, span.end)
@@ -178,7 +179,10 @@ def compare(retriever: Retriever, query: Query, *, min_match: float) -> Comparis
         if not own:
             rows.append(ComparisonRow(region.name, False, None, 0.0, 0.0))
             continue
-        scored = [(_best_span(wordings, h.clause), h) for h in own]
+        scored, floor = [], 0.0
+        for h in own:  # a clause that cannot reach the region's best so far is not scored in full (same result)
+            scored.append((_best_span(wordings, h.clause, floor), h))
+            floor = max(floor, scored[-1][0][0])
         (match, start, end), hit = max(scored, key=lambda item: (item[0][0], item[1].score))
         rows.append(ComparisonRow(region.name, match >= min_match, Citation(len(rows) + 1, hit, start, end), float(match), hit.score))
     return Comparison(query.text, tuple(rows))
