@@ -38,7 +38,7 @@ def abbreviates(word: str, text: str) -> bool:
     科研 for 科学研究. Each kept character is followed by at most two others, and the full form spans at most
     twice the short one. (A scan, not a regex per word: compiling those cost a first question 6 ms.)
     """
-    if not 2 <= len(word) <= 4 or not all(_han(c) for c in word):
+    if not 2 <= len(word) <= 4 or word[-1] not in text or not all(_han(c) for c in word):
         return False
     start = text.find(word[0])
     while start != -1:
@@ -57,6 +57,7 @@ class Lexicon:
         self._max_idf = max_idf
         self._synonyms = synonyms or {}  # word -> a corpus word with the same sense (answer.synonyms)
         self._by_first: dict[str, str] | None = None  # first character -> the corpus words it starts, joined
+        self._forms: dict[str, tuple[str, ...]] = {}
 
     def weight(self, word: str) -> float:
         """How much a word says: rare words weigh more (unseen words the most)."""
@@ -74,13 +75,13 @@ class Lexicon:
         return sum(self.weight(w) for w in words if self._in_text(w, text_norm)) / total
 
     def _in_text(self, word: str, text_norm: str) -> bool:
-        synonym = self._synonyms.get(word)
-        return (
-            word in text_norm
-            or (synonym is not None and synonym in text_norm)
-            or abbreviates(word, text_norm)
-            or any(alt in text_norm for alt in spoken_forms().alternatives(word))
-        )
+        if word in text_norm:
+            return True
+        forms = self._forms.get(word)
+        if forms is None:  # its synonym and its other wordings (spoken.tsv), found once a word
+            synonym = self._synonyms.get(word)
+            forms = self._forms[word] = ((synonym,) if synonym else ()) + spoken_forms().alternatives(word)
+        return any(form in text_norm for form in forms) or abbreviates(word, text_norm)
 
     def present(self, word: str) -> bool:
         """Whether the word occurs anywhere in the corpus: as a token, as adjacent character pairs, or through a synonym."""
