@@ -133,3 +133,22 @@ def test_other_countries_and_their_cities_are_places_outside_the_pilots(places, 
 @pytest.mark.parametrize("question", ["北京城市副中心沿海地带的政策", "包罗万象的科研平台", "中国的科研经费怎么管理"])
 def test_ordinary_words_and_the_home_country_are_not_foreign_places(places, question: str):
     assert places_named(normalize(question), places) == ()
+
+
+def test_places_are_found_as_a_scan_of_every_place_would_find_them(repo):
+    """places_named and Gazetteer.find try only the places starting with one of the text's characters: same results, in order."""
+    import json
+    import re
+
+    from reformqa.corpus.places import places_named
+    from reformqa.normalize import normalize
+    from reformqa.project import Project
+    from reformqa.settings import Settings
+
+    stored = Project(Settings.from_env(home=repo)).retriever(auto_build=False).stored
+    places = stored.other_places
+    texts = [normalize(json.loads(line)["question"]) for line in (repo / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts += ["上海和深圳的做法", "巴黎、法国和 paris 的科研", "合肥 hefei 成都"]
+    for text in texts:
+        naive = tuple(p for p in places if p in text and (not p.isascii() or re.search(rf"(?<![a-z']){re.escape(p)}(?![a-z'])", text)))
+        assert places_named(text, places) == naive, text
