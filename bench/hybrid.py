@@ -99,8 +99,8 @@ def hybrid(n: int, vectors, bm25, fragments, regions: np.ndarray, frags: np.ndar
     calibration = seed.calibration or DEFAULT_CALIBRATION
 
     probe = Probe()
-    retriever.dense_scores = probe.wrap("FAISS + sub-clause cosines", retriever.dense_scores)
-    retriever.bm25_scores = probe.wrap("BM25", retriever.bm25_scores)
+    retriever.dense_candidates = probe.wrap("FAISS + sub-clause cosines", retriever.dense_candidates)
+    retriever.bm25_candidates = probe.wrap("BM25", retriever.bm25_candidates)
     shipped_fuse = retriever_module.fuse
     retriever_module.fuse = probe.wrap("fusion", shipped_fuse)
     retriever.search = probe.wrap("candidates, boosts, ranking", retriever.search)
