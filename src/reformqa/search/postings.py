@@ -55,6 +55,10 @@ class Postings:
             return scores
         if int(ids.max()) >= len(indptr) - 1:
             raise ValueError(f"token id {int(ids.max())} is beyond the {len(indptr) - 1} columns of the BM25 index")
-        columns = [(int(indptr[i]), int(indptr[i + 1])) for i in ids]
-        np.add.at(scores, np.concatenate([indices[a:b] for a, b in columns]), np.concatenate([data[a:b] for a, b in columns]))
+        # Column by column, in the query's order: each clause gets its terms added in the same order as one
+        # np.add.at over the joined columns would add them (the same floats), without copying the columns
+        # first (3 million postings a question at 1M synthetic clauses; bench/).
+        for i in ids:
+            start, end = int(indptr[i]), int(indptr[i + 1])
+            np.add.at(scores, indices[start:end], data[start:end])
         return scores
