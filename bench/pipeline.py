@@ -122,8 +122,8 @@ def _instrument(project, probe: Probe) -> None:
     retriever.embed = probe.wrap("query-vector cache", retriever.embed)
     index = stored.index  # the local backend's opened folder: FAISS is searched there
     index.vectors = _Proxy(index.vectors, search=probe.wrap("FAISS search", index.vectors.search))
-    retriever.dense_scores = probe.wrap("sub-clause cosines", retriever.dense_scores)
-    retriever.bm25_scores = probe.wrap("BM25", retriever.bm25_scores)
+    retriever.dense_candidates = probe.wrap("sub-clause cosines", retriever.dense_candidates)
+    retriever.bm25_candidates = probe.wrap("BM25", retriever.bm25_candidates)
     retriever_module.fuse = probe.wrap("fusion", retriever_module.fuse)
     retriever.search = probe.wrap("region/type boost + ranking", retriever.search)
     project_module.compose = probe.wrap("answer selection", project_module.compose)

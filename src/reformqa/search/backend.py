@@ -53,17 +53,66 @@ class ClauseTable:
             codes = clauses.codes
             self.region_code, self.doc_code, self.kind_code = ({name: i for i, name in enumerate(codes[key])} for key in ("regions", "docs", "kinds"))
             self.region_of, self.doc_of, self.kind_of = clauses.region_of, clauses.doc_of, clauses.kind_of
-            return
-        self.region_code = {name: i for i, name in enumerate(sorted({c.region for c in clauses if c.region}))}
-        self.region_of = np.array([self.region_code.get(c.region or "", -1) for c in clauses], dtype=np.int32)
-        self.doc_code = {name: i for i, name in enumerate(sorted({c.doc_id for c in clauses}))}
-        self.doc_of = np.array([self.doc_code[c.doc_id] for c in clauses], dtype=np.int32)
-        self.kind_code = {name: i for i, name in enumerate(sorted({c.kind for c in clauses}))}
-        self.kind_of = np.array([self.kind_code[c.kind] for c in clauses], dtype=np.int32)
+        else:
+            self.region_code = {name: i for i, name in enumerate(sorted({c.region for c in clauses if c.region}))}
+            self.region_of = np.array([self.region_code.get(c.region or "", -1) for c in clauses], dtype=np.int32)
+            self.doc_code = {name: i for i, name in enumerate(sorted({c.doc_id for c in clauses}))}
+            self.doc_of = np.array([self.doc_code[c.doc_id] for c in clauses], dtype=np.int32)
+            self.kind_code = {name: i for i, name in enumerate(sorted({c.kind for c in clauses}))}
+            self.kind_of = np.array([self.kind_code[c.kind] for c in clauses], dtype=np.int32)
+        self._members: dict[tuple[str, int], np.ndarray] = {}
 
     @staticmethod
     def _isin(of: np.ndarray, codes: Mapping[str, int], names: Sequence[str]) -> np.ndarray:
         return np.isin(of, [codes.get(name, -2) for name in names])
+
+    def _union(self, column: str, codes: Mapping[str, int], names: Sequence[str]) -> np.ndarray:
+        """Sorted positions whose column holds one of these names; each name's positions found once and kept."""
+        found: list[np.ndarray] = []
+        of: np.ndarray = getattr(self, column)
+        for name in dict.fromkeys(names):
+            code = codes.get(name, -2)
+            members = self._members.get((column, code))
+            if members is None:
+                members = self._members[(column, code)] = np.flatnonzero(of == code)
+            found.append(members)
+        return found[0] if len(found) == 1 else distinct(np.concatenate(found))
+
+    def select(self, where: Where) -> np.ndarray:
+        """The positions the restriction admits, in order, as np.flatnonzero(self.mask(where)) gives them.
+
+        Only the named documents' or regions' positions are read (kept after the first time they are asked for),
+        so a restricted query's cost grows with what it admits, not with the corpus.
+        """
+        if where.positions is not None:
+            base = distinct(np.asarray(where.positions, dtype=np.int64))
+        elif where.docs:
+            base = self._union("doc_of", self.doc_code, where.docs)
+        elif where.regions:
+            base = self._union("region_of", self.region_code, where.regions)
+        elif where.kinds:
+            base = self._union("kind_of", self.kind_code, where.kinds)
+        else:
+            return np.arange(self.size, dtype=np.int64)
+        selected: np.ndarray = base[self.admits(where, base)]
+        return selected
+
+    def admits(self, where: Where, positions: np.ndarray) -> np.ndarray:
+        """self.mask(where)[positions], reading only those positions."""
+        allowed = np.ones(len(positions), dtype=bool)
+        if not len(positions):
+            return allowed
+        if where.docs:
+            allowed &= self._isin(self.doc_of[positions], self.doc_code, where.docs)
+        if where.regions:
+            allowed &= self._isin(self.region_of[positions], self.region_code, where.regions)
+        if where.kinds:
+            allowed &= self._isin(self.kind_of[positions], self.kind_code, where.kinds)
+        if where.positions is not None:
+            chosen = distinct(np.asarray(where.positions, dtype=np.int64))
+            at = np.minimum(np.searchsorted(chosen, positions), max(len(chosen) - 1, 0))
+            allowed &= (chosen[at] == positions) if len(chosen) else False
+        return allowed
 
     def mask(self, where: Where) -> np.ndarray:
         """True at the positions the restriction admits."""

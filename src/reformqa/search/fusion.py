@@ -18,21 +18,19 @@ MODES = ("bm25", "dense", "hybrid", "full")
 DEFAULT_FUSION: dict[str, object] = {"method": "weighted", "alpha": 0.5, "rrf_k": 60}
 
 
-def fuse(
-    dense: np.ndarray, lexical: np.ndarray, candidates: np.ndarray, *, mode: str, lexical_signal: bool, fusion: Mapping[str, object]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (fused, dense_norm, lexical_norm), each over all clauses, zero outside the candidates."""
+def fuse(dense: np.ndarray, lexical: np.ndarray, *, mode: str, lexical_signal: bool, fusion: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (fused, dense_norm, lexical_norm) of the candidates whose dense (NaN: none) and lexical scores are given."""
     n = len(dense)
     dense_norm = np.zeros(n, np.float32)
     lexical_norm = np.zeros(n, np.float32)
-    d = np.nan_to_num(dense[candidates], nan=np.nanmin(dense[candidates]) if np.any(~np.isnan(dense[candidates])) else 0.0)
+    d = np.nan_to_num(dense, nan=np.nanmin(dense) if np.any(~np.isnan(dense)) else 0.0)
     if len(d) and d.max() > d.min():
-        dense_norm[candidates] = (d - d.min()) / (d.max() - d.min())
+        dense_norm[:] = (d - d.min()) / (d.max() - d.min())
     elif len(d):
-        dense_norm[candidates] = 1.0
-    b = lexical[candidates]
+        dense_norm[:] = 1.0
+    b = lexical
     if len(b) and b.max() > 0:
-        lexical_norm[candidates] = b / b.max()
+        lexical_norm[:] = b / b.max()
     if mode == "dense":
         return dense_norm.copy(), dense_norm, lexical_norm
     if mode == "bm25":
@@ -42,12 +40,12 @@ def fuse(
     fused = np.zeros(n, np.float32)
     if fusion["method"] == "rrf":
         rrf_k = float(fusion["rrf_k"])  # type: ignore[arg-type]
-        rank_d = np.empty(len(candidates))
+        rank_d = np.empty(n)
         rank_d[np.argsort(-d, kind="stable")] = np.arange(1, len(d) + 1)
-        rank_b = np.empty(len(candidates))
+        rank_b = np.empty(n)
         rank_b[np.argsort(-b, kind="stable")] = np.arange(1, len(b) + 1)
         lexical_part = 1.0 / (rrf_k + rank_b) if lexical_signal else 0.0
-        fused[candidates] = (1.0 / (rrf_k + rank_d) + lexical_part) * rrf_k / 2
+        fused[:] = (1.0 / (rrf_k + rank_d) + lexical_part) * rrf_k / 2
     else:
-        fused[candidates] = alpha * dense_norm[candidates] + (1 - alpha) * lexical_norm[candidates]
+        fused[:] = alpha * dense_norm + (1 - alpha) * lexical_norm
     return fused, dense_norm, lexical_norm

@@ -38,7 +38,7 @@ class LocalBackend:
         n = len(self.clauses)
         params: Any = None
         if where is not None:
-            admitted = np.flatnonzero(self.table.mask(where))
+            admitted = self.table.select(where)
             if not len(admitted):
                 return _EMPTY
             selector = faiss.IDSelectorBatch(admitted.astype(np.int64))
@@ -93,7 +93,9 @@ class LocalBackend:
         scores = np.asarray(bm25.get_scores(known), dtype=np.float32)
         kept = []
         for where in wheres:
-            positive = np.flatnonzero((scores > 0) if where is None else (scores > 0) & self.table.mask(where))
+            # Within a restriction only its own positions are read: the same ascending array as a mask over every clause gives.
+            admitted = None if where is None else self.table.select(where)
+            positive = np.flatnonzero(scores > 0) if admitted is None else admitted[scores[admitted] > 0]
             if len(positive) > k:
                 positive = positive[np.argpartition(-scores[positive], k)[:k]]
             kept.append(positive)
