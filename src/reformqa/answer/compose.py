@@ -7,13 +7,13 @@ that say nothing was found and why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..corpus import OWN_LINE_PLACES, SIGNATURE_PLACE
+from ..lazy import LazyPattern
 from ..normalize import normalize
 from ..records import Answer, Citation, Hit
 from ..search import Retriever
@@ -29,12 +29,12 @@ from .signals import Lexicon
 if TYPE_CHECKING:
     from .bridge import Bridge
 
-__all__ = ["embedded_later", "NEAREST", "NOT_FOUND", "compose"]
+__all__ = ["NEAREST", "NOT_FOUND", "compose", "embedded_later"]
 
 NOT_FOUND = "文件中没有找到与该问题直接相关的条款。"
 # Asking when or by whom a document was issued, not a date or an actor inside its text (什么时候前报送).
-_ISSUED = re.compile(r"印发|发布|发文|出台|签发|颁布|下发|成文|落款|发的|出的|公布")
-_PILOTS_ASKED = re.compile(r"试点|地区|城市|省份|哪里|哪儿|\bpilots?\b|\bregions?\b|\bcities\b|\bwhere\b")
+_ISSUED = LazyPattern(r"印发|发布|发文|出台|签发|颁布|下发|成文|落款|发的|出的|公布")
+_PILOTS_ASKED = LazyPattern(r"试点|地区|城市|省份|哪里|哪儿|\bpilots?\b|\bregions?\b|\bcities\b|\bwhere\b")
 NEAREST = "以下是可能相关的条款，仅供参考。"
 
 

@@ -21,10 +21,11 @@ from pathlib import Path
 from ..corpus import NATIONAL, Gazetteer, jurisdiction_names
 from ..corpus.jurisdiction import division_names
 from ..errors import InvalidQuestion
+from ..lazy import LazyPattern
 from ..normalize import arabic, chinese_numeral, normalize
 from ..records import Document
 
-__all__ = ["DocumentsAsked", "NO_DOCUMENTS", "DOC_TYPES", "doc_types", "documents_named", "number_pattern", "read_documents"]
+__all__ = ["DOC_TYPES", "NO_DOCUMENTS", "DocumentsAsked", "doc_types", "documents_named", "number_pattern", "read_documents"]
 
 # Longest first: 指导意见 before 意见. Each specific type also answers to its generic one.
 DOC_TYPES = ("指导意见", "实施意见", "实施方案", "管理办法", "暂行办法", "实施细则", "条例", "规定", "办法", "细则", "决定",
@@ -38,16 +39,16 @@ _ENGLISH_ISSUERS = {"state council": "国务院", "national people's congress": 
 # 法 inside 办法, 方法, 依法, 法律 … is not a law.
 _NOT_LAW_BEFORE, _NOT_LAW_AFTER = "办方依合违非立执司做算说想看用手守宪无设", "律规人定院治制官"
 # 那个通知, 这部法: a type word pointed at; a title's words stop at a separator.
-_DEICTIC = re.compile(r"(?:那个|这个|那份|这份|这部|那部|该|本|此|这项|那项|《)的?$")
-_SEPARATORS = re.compile(r"[\s,，。?？!！;；:：、和与及跟或]|还是")
+_DEICTIC = LazyPattern(r"(?:那个|这个|那份|这份|这部|那部|该|本|此|这项|那项|《)的?$")
+_SEPARATORS = LazyPattern(r"[\s,，。?？!！;；:：、和与及跟或]|还是")
 # 第十二条 / 第12条 / article 12, then 第一款 and 第（三）项 as the question writes them.
 _NUMERAL = "一二三四五六七八九十百零〇"
 _ARTICLE, _PARAGRAPH, _ITEM = (
-    re.compile(rf"第\s*(\d+|[{_NUMERAL}]+)\s*条|\barticle\s+(\d+)|\bart\.\s*(\d+)"),
-    re.compile(rf"第\s*(\d+|[{_NUMERAL}]+)\s*款|\bparagraph\s+(\d+)"),
-    re.compile(rf"第?\s*[(（]?\s*(\d+|[{_NUMERAL}]+)\s*[)）]?\s*项|\bitem\s+\(?(\d+)\)?"),
+    LazyPattern(rf"第\s*(\d+|[{_NUMERAL}]+)\s*条|\barticle\s+(\d+)|\bart\.\s*(\d+)"),
+    LazyPattern(rf"第\s*(\d+|[{_NUMERAL}]+)\s*款|\bparagraph\s+(\d+)"),
+    LazyPattern(rf"第?\s*[(（]?\s*(\d+|[{_NUMERAL}]+)\s*[)）]?\s*项|\bitem\s+\(?(\d+)\)?"),
 )
-_NATIONAL_CUE = re.compile(r"国家层面|全国性|国家(?:的)?(?:法律|规定|层面)|中央层面|\bnational\b|\bnationwide\b")
+_NATIONAL_CUE = LazyPattern(r"国家层面|全国性|国家(?:的)?(?:法律|规定|层面)|中央层面|\bnational\b|\bnationwide\b")
 
 
 @dataclass(frozen=True, slots=True)

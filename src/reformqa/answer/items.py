@@ -12,9 +12,9 @@ about itself stands alone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from ..lazy import LazyPattern
 from ..records import Clause, Hit
 from ..search import Retriever
 from .question import Query
@@ -24,7 +24,7 @@ __all__ = ["MAX_ITEMS", "with_items"]
 MAX_ITEMS = 12  # an article lists more than this rarely; a longer list is cut, in order
 _LISTING_KINDS = frozenset({"enumeration", "count"})
 _REACH = 40  # how far from an item its lead-in may sit (rows of the index)
-_NOUN = re.compile(r"下列([\u4e00-\u9fff]{2})")  # 下列原则, 下列方式, 下列工作: what the items are
+_NOUN = LazyPattern(r"下列([\u4e00-\u9fff]{2})")  # 下列原则, 下列方式, 下列工作: what the items are
 
 
 def _is_lead(clause: Clause) -> bool:

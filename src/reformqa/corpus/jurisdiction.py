@@ -8,16 +8,17 @@ Neither read: the jurisdiction is left empty.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-__all__ = ["NATIONAL", "jurisdiction", "jurisdiction_names", "division_names"]
+from ..lazy import LazyPattern
+
+__all__ = ["NATIONAL", "division_names", "jurisdiction", "jurisdiction_names"]
 
 NATIONAL = "全国"
-_CENTRAL = re.compile(r"^(?:中华人民共和国|全国人民代表大会|国务院|中共中央|中央|国家)")
+_CENTRAL = LazyPattern(r"^(?:中华人民共和国|全国人民代表大会|国务院|中共中央|中央|国家)")
 # A central body's name: a ministry (科技部), a commission or bureau of the state, the academies.
-_CENTRAL_BODY = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}部|国家[\u4e00-\u9fff]{1,14}|中科院|中国科学院|中国工程院|工程院|中国科协|自然科学基金委|国务院[\u4e00-\u9fff]{0,10})$")
-_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
+_CENTRAL_BODY = LazyPattern(r"^(?:[\u4e00-\u9fff]{1,12}部|国家[\u4e00-\u9fff]{1,14}|中科院|中国科学院|中国工程院|工程院|中国科协|自然科学基金委|国务院[\u4e00-\u9fff]{0,10})$")
+_SUFFIX = LazyPattern(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
 
 
 @lru_cache(maxsize=1)

@@ -14,14 +14,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import MissingDependency, SeedError
+from ..lazy import LazyPattern
 
 __all__ = ["READERS", "SUFFIXES", "extract_text"]
 
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "title", "td"}
 _SKIP = {"script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "select", "button"}
 # gov.cn and most CMSs wrap the document body in one of these.
-_CONTENT_HINT = re.compile(r"pages_content|trs_editor|article|content|zoom|main", re.I)
-_BLANKS = re.compile(r"[ \t\u3000\xa0]+")
+_CONTENT_HINT = LazyPattern(r"pages_content|trs_editor|article|content|zoom|main", re.IGNORECASE)
+_BLANKS = LazyPattern(r"[ \t\u3000\xa0]+")
 
 
 class _HTMLText(HTMLParser):
@@ -123,7 +124,7 @@ def _pdf(path: Path) -> str:
 
 # PDF fonts often map ideographs to look-alike Kangxi radicals (⽰ U+2F70 for 示):
 # extracted text must read, and match, as the characters printed on the page.
-_RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
+_RADICALS = LazyPattern(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
 
 
 # CJK Radicals Supplement forms have no NFKC mapping; these are the ones PDFs use.

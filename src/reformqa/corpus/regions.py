@@ -10,17 +10,17 @@ pilot (江苏省 in 江苏省南京市…) is kept as a *container*, a weaker si
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from ..lazy import LazyPattern
 from ..records import Clause, Region
 from .placedata import counties_of, extras, unique_short_names
 
-__all__ = ["GENERIC_TAILS", "EXTRA_ALIASES", "build_regions", "scope_places", "scope_units", "pinyin"]
+__all__ = ["EXTRA_ALIASES", "GENERIC_TAILS", "build_regions", "pinyin", "scope_places", "scope_units"]
 
-_SCOPE = re.compile(r"试点范围包括(.+?)(?:全域)?[。;；]?$")
-_UNIT = re.compile(r"[^省市区县旗,，、]+?(?:自治区|自治州|省|市|区|县|旗)")
-_UNIT_SUFFIX = re.compile(r"(?:自治区|自治州|省|市|区|县|旗)$")
+_SCOPE = LazyPattern(r"试点范围包括(.+?)(?:全域)?[。;；]?$")
+_UNIT = LazyPattern(r"[^省市区县旗,，、]+?(?:自治区|自治州|省|市|区|县|旗)")
+_UNIT_SUFFIX = LazyPattern(r"(?:自治区|自治州|省|市|区|县|旗)$")
 # Tails that pilot names add to a place name: 合肥都市圈 is also called 合肥.
 GENERIC_TAILS = ("内地九市", "重点城市", "城市副中心", "都市圈", "城市群", "市")
 # The obvious names the text itself does not spell out.

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import mmap
 import operator
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from ..lazy import LazyPattern
 from ..normalize import arabic
 from ..records import Clause, Span
 
@@ -30,7 +30,7 @@ __all__ = ["INDEX_FILE", "ClauseRecords", "article_number", "clause_from_record"
 INDEX_FILE = "clauses.idx.npy"
 # Columns of clauses.idx.npy.
 _START, _END, _SPANS, _REGION, _DOC, _KIND, _ARTICLE = range(7)
-_ARTICLE_RE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条")
+_ARTICLE_RE = LazyPattern(r"第([一二三四五六七八九十百零〇\d]+)条")
 
 
 def article_number(article: str) -> int:
