@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .answer import Bridge, Example, Lexicon, build_bridge, fit_calibration, fit_min_match, topic_query
-from .search import Embedder, Retriever, Searchable
+from .search import Embedder, Retriever, Searchable, StoredIndex
+from .search.query_memo import RememberingEmbedder, read_query_vectors, write_query_vectors
 
 __all__ = ["QUESTION_SETS", "COMPARE_TOPICS", "calibrate_index"]
 
@@ -21,10 +22,16 @@ COMPARE_TOPICS = Path("eval") / "compare_topics.jsonl"
 
 
 def calibrate_index(home: Path, stored: Searchable, embedder: Embedder, bridge: Bridge | None = None) -> dict[str, Any]:
-    """Fit abstention and the comparison cut for an opened index; English questions go through its bridge."""
+    """Fit abstention and the comparison cut for an opened index; English questions go through its bridge.
+
+    An index folder being built keeps the query vectors used (search/query_memo.py): the next build of the
+    same embedder embeds only the questions that are new to it.
+    """
     from .evaluation import answerable_here, load_questions, load_topics, question_files  # only a build reads the question sets
 
-    retriever = Retriever(stored, embedder)
+    folder = stored.path if isinstance(stored, StoredIndex) else None  # Milvus keeps no files of ours
+    memo = RememberingEmbedder(embedder, read_query_vectors(folder, embedder.model_id) if folder else None)
+    retriever = Retriever(stored, memo)
     bridge = bridge or build_bridge(retriever.stored)
     present = set(retriever.stored.documents)
     texts = [d.text for d in retriever.stored.documents.values()]
@@ -39,4 +46,6 @@ def calibrate_index(home: Path, stored: Searchable, embedder: Embedder, bridge: 
     topics = load_topics(home / COMPARE_TOPICS, split="dev") if (home / COMPARE_TOPICS).exists() else []
     calibration["compare_min_match"] = fit_min_match(retriever, [(topic_query(retriever, t.topic, bridge)[0], set(t.mentioned)) for t in topics])
     calibration["fitted_on"]["compare_topics"] = len(topics)
+    if folder is not None:
+        write_query_vectors(folder, embedder.model_id, memo.used, embedder.dim)
     return calibration
