@@ -51,6 +51,9 @@ def test_remembered_queries_are_not_embedded_again_and_passages_always_are():
     memo.embed(["甲的规定"], query=False)
     assert inner.queries == ["乙的规定"] and inner.calls == 3  # the passage went to the engine
     assert memo.embed([], query=True).shape == (0, inner.dim)
+    memo.prefetch(["乙的规定", "丙的规定", "丁的规定", "丙的规定"], workers=2)  # the fake embedder is embedded here, in this process
+    assert inner.queries == ["乙的规定", "丙的规定", "丁的规定"] and memo.embedded == 3
+    assert list(memo.used) == ["甲的规定", "乙的规定"]  # known now, used only when asked
 
 
 def test_query_vectors_round_trip_and_are_ignored_when_unusable(tmp_path: Path):

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .embed import Embedder
+from .embed_pool import embed_queries
 
 __all__ = ["QUERY_TEXTS", "QUERY_VECTORS", "RememberingEmbedder", "read_query_vectors", "write_query_vectors"]
 
@@ -62,6 +63,13 @@ class RememberingEmbedder:
         self.known = {t: v for t, v in (known or {}).items() if len(v) == inner.dim}
         self.used: dict[str, np.ndarray] = {}  # the query vectors given, in first-asked order
         self.embedded = 0  # query texts the inner embedder was asked for
+
+    def prefetch(self, texts: Sequence[str], workers: int = 1) -> None:
+        """Embed the queries it does not know yet in one batch, across `workers` processes (search/embed_pool.py)."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if missing:
+            self.known.update(zip(missing, embed_queries(self.inner, missing, workers=workers), strict=True))
+            self.embedded += len(missing)
 
     def embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         if not query:
