@@ -50,6 +50,15 @@ def ingest_sample(args: dict[str, Any]) -> dict[str, Any]:
         return engine_embed(batch, query=query)
 
     embedder.embed = counted
+    import reformqa.search.query_memo as memo  # noqa: PLR0402 - the module whose batch embedding is counted
+
+    batched = memo.embed_queries
+
+    def counted_batch(engine, batch, **kwargs):  # the questions new to calibration, embedded in one batch across the workers
+        queries.extend(batch)
+        return batched(engine, batch, **kwargs)
+
+    memo.embed_queries = counted_batch
 
     def recorded(embedder, batch, **kwargs):  # the passages the build embeds, whichever process embeds them
         texts.extend(batch)
