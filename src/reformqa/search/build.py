@@ -27,6 +27,7 @@ from ..records import Clause, Span
 from .clauses import write_clauses
 from .embed import Embedder
 from .embed_pool import embed_passages
+from .query_memo import read_query_vectors, write_query_vectors
 from .stamps import remember
 from .store import FORMAT_VERSION, StoredIndex, checksums
 from .tokenize import Tokenizer, corpus_terms
@@ -34,7 +35,7 @@ from .tokenize import Tokenizer, corpus_terms
 if TYPE_CHECKING:
     from ..corpus import Corpus
 
-__all__ = ["FLAT_BELOW", "SPAN_MIN_CHARS", "Progress", "embeds_own", "factory_for", "other_places", "passage_text", "user_words", "write_index", "seal_index", "index_lock", "replace_folder"]
+__all__ = ["FLAT_BELOW", "REUSE_QUERY_VECTORS", "SPAN_MIN_CHARS", "Progress", "embeds_own", "factory_for", "other_places", "passage_text", "user_words", "write_index", "seal_index", "index_lock", "replace_folder"]
 
 Progress = Callable[[int, int], None]
 
@@ -50,6 +51,11 @@ def passage_text(clause: Clause, start: int | None = None, end: int | None = Non
 # the others take their clause's vector (a one-part clause is quoted whole; a short part says little by
 # itself). None embeds every sub-clause. Measured with reformqa eval (docs/bench.md, "Ingest").
 SPAN_MIN_CHARS: int | None = None
+
+
+# An incremental build hands the previous index's query vectors to its calibration (search/query_memo.py);
+# False embeds every calibration question again, as builds did until 2026-11-30 (bench/ingest.py's baseline).
+REUSE_QUERY_VECTORS = True
 
 
 def embeds_own(clause: Clause, span: Span) -> bool:
@@ -159,6 +165,9 @@ def write_index(
     own = [embeds_own(corpus.clauses[i], s) for i, s in span_refs]
     texts = [passage_text(c) for c in corpus.clauses] + [passage_text(corpus.clauses[i], s.start, s.end) for (i, s), o in zip(span_refs, own) if o]
     vectors, embedded = _embed_all(embedder, texts, known, progress, workers)
+    remembered = read_query_vectors(previous.path, embedder.model_id) if previous is not None and REUSE_QUERY_VECTORS else {}
+    if remembered:
+        write_query_vectors(folder, embedder.model_id, remembered, embedder.dim)
     clause_vecs, own_vecs = vectors[: len(corpus.clauses)], iter(vectors[len(corpus.clauses) :])
     span_vecs = np.array([next(own_vecs) if o else clause_vecs[i] for (i, _), o in zip(span_refs, own)], dtype=np.float32).reshape(-1, embedder.dim)
 

