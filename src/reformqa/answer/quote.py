@@ -13,6 +13,7 @@ source, never rewritten text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -37,6 +38,11 @@ CONDITION_HEAD = re.compile(r"(?:的|时|后|前|下|外)$|^(?:对于|对|凡|�
 def _text(clause: Clause, i: int) -> str:
     span = clause.spans[i]
     return clause.text[span.start - clause.start : span.end - clause.start]
+
+
+@lru_cache(maxsize=65536)
+def _norm(text: str) -> str:  # a sub-clause is quoted from again and again: normalised once
+    return normalize(text)
 
 
 def _echo(norm: str, question: str) -> float:
@@ -81,7 +87,7 @@ def choose_quote(retriever: Retriever, lexicon: Lexicon, query: Query, hit: Hit,
     if clause.kind == "scope" or len(clause.spans) <= 1:
         last = clause.spans[-1].end if clause.spans else clause.end
         return clause.start, last
-    norms = [normalize(_text(clause, i)) for i in range(len(clause.spans))]
+    norms = [_norm(_text(clause, i)) for i in range(len(clause.spans))]
     raw = retriever.span_dense(clause, qvec)
     spread = float(raw.max() - raw.min()) if len(raw) else 0.0
     dense = (raw - raw.min()) / spread if spread > 0 else np.zeros(len(norms))
