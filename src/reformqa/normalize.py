@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .traditional import TRADITIONAL
 
-__all__ = ["arabic", "cjk_ratio", "fold", "has_cjk", "normalize", "to_simplified"]
+__all__ = ["arabic", "chinese_number", "chinese_numeral", "cjk_ratio", "fold", "has_cjk", "normalize", "to_simplified"]
 
 _SPACE = re.compile(r"\s+")
 # 七成 = 70%; the lookahead keeps 成都, 成果, 成员 ... intact.
@@ -104,26 +104,24 @@ def _whole(numeral: str) -> int | None:
     if all(c in _DIGIT for c in numeral):  # 二〇二一: digit by digit
         return int("".join(str(_DIGIT[c]) for c in numeral))
     total = section = digit = 0
-    last_unit, place = 10**9, 1  # place: what a last bare digit counts, 二百一 is 210 and 八万九 89,000
-    for i, c in enumerate(numeral):
+    last_unit = 10**9
+    for c in numeral:
         if c in _DIGIT:
             digit = _DIGIT[c]
-            if digit == 0:
-                place = 1
         elif c in _UNIT:
             if _UNIT[c] >= last_unit:  # 十十, 百千: not a numeral
                 return None
             section += (digit or 1) * _UNIT[c]
-            digit, last_unit, place = 0, _UNIT[c], _UNIT[c] // 10
+            digit, last_unit = 0, _UNIT[c]
         elif c in _GROUP:
             total = (total + section + digit) * _GROUP[c] if c == "亿" else total + (section + digit) * _GROUP[c]
             section = digit = 0
-            last_unit, place = 10**9, _GROUP[c] // 10
+            last_unit = 10**9
         else:
             return None
-        if c not in _DIGIT and i + 1 < len(numeral) and _DIGIT.get(numeral[i + 1]) == 0:
-            place = 1
-    return total + section + digit * (place if digit and numeral[-1] in _DIGIT and len(numeral) > 1 and numeral[-2] not in _DIGIT else 1)
+    # A last digit right after a unit counts in the place below it: 二百一 is 210, 八万九 89,000 (一万零五 is 10,005).
+    before = (_UNIT.get(numeral[-2], 0) or _GROUP.get(numeral[-2], 0)) if len(numeral) > 1 else 0
+    return total + section + digit * max(before // 10, 1)
 
 
 def chinese_number(numeral: str) -> int | float | None:
