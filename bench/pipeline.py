@@ -144,7 +144,7 @@ def warm(args: dict[str, Any]) -> dict[str, Any]:
             t = time.perf_counter()
             model.encode([text], is_query=True)
             floor.append(time.perf_counter() - t)
-            retriever._cache.clear()
+            retriever.vectors.clear()
             t = time.perf_counter()
             project.ask(text)
             e2e.append(time.perf_counter() - t)
@@ -156,7 +156,7 @@ def warm(args: dict[str, Any]) -> dict[str, Any]:
     profile = cProfile.Profile()
     profile.enable()
     for text in texts:
-        retriever._cache.clear()
+        retriever.vectors.clear()
         project.ask(text)
     profile.disable()
     top = []
@@ -169,7 +169,7 @@ def warm(args: dict[str, Any]) -> dict[str, Any]:
     _instrument(project, probe)
     stage_samples: dict[str, list[float]] = defaultdict(list)
     for text in texts:
-        retriever._cache.clear()
+        retriever.vectors.clear()
         probe.take()
         project.ask(text)
         for name, seconds in probe.take().items():

@@ -50,7 +50,6 @@ class Retriever:
         self.fusion = {**DEFAULT_FUSION, **(fusion or self.stored.calibration.get("fusion", {}))}
         self._normal: dict[int, str] = {}
         self.vectors = QueryVectors(embedder)
-        self._cache = self.vectors.cache  # what a benchmark clears between questions
         clauses = self.stored.clauses
         # Per-clause arrays, so a query's work grows with its candidates, not with the corpus
         # (bench/: at 1M clauses the per-clause Python loops took 700 ms a query).
