@@ -50,15 +50,13 @@ class Gazetteer:
             r"(?<![a-z'])(" + "|".join(sorted((re.escape(k) for k in self._terms if k.isascii()), key=len, reverse=True)) + r")(?![a-z'])"
         ) if any(k.isascii() for k in self._terms) else None
         self._cjk = sorted((k for k in self._terms if not k.isascii()), key=len, reverse=True)
-        self._cjk_first: dict[str, list[int]] = {}  # positions in _cjk by first character: a question tries only its own
-        for i, term in enumerate(self._cjk):
-            self._cjk_first.setdefault(term[0], []).append(i)
+        self._cjk_first = _by_first_character(self._cjk)  # a question tries only the terms its characters start
 
     def find(self, normalized_query: str) -> list[tuple[str, str]]:
         """Return (region, matched text) for each region named, in order of mention."""
         taken = [False] * len(normalized_query)
         found: list[tuple[int, str, str]] = []
-        for term in (self._cjk[i] for i in sorted(i for ch in set(normalized_query) for i in self._cjk_first.get(ch, ()))):
+        for term in (self._cjk[i] for i in _starting(self._cjk_first, normalized_query)):
             start = normalized_query.find(term)
             while start != -1:
                 end = start + len(term)
@@ -158,21 +156,31 @@ def national_places(exclude: Iterable[str], corpus_text: str) -> list[str]:
     return list(chinese) + [n for n in latin if n not in ours]
 
 
-_FIRST: dict[int, tuple[list[str], dict[str, list[int]]]] = {}  # a place list's positions by first character
+def _by_first_character(names: list[str]) -> dict[str, list[int]]:
+    """Positions of the names by their first character."""
+    index: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        if name:
+            index.setdefault(name[0], []).append(i)
+    return index
 
 
-def _by_first(places: list[str]) -> dict[str, list[int]]:
+def _starting(index: dict[str, list[int]], text: str) -> list[int]:
+    """Positions, in order, of the names that start with one of the text's characters: the only ones it can hold."""
+    return sorted(i for ch in set(text) for i in index.get(ch, ()))
+
+
+_FIRST: dict[int, tuple[list[str], dict[str, list[int]]]] = {}  # a place list's index by its id, the list held so the id stays its own
+
+
+def _places_by_first(places: list[str]) -> dict[str, list[int]]:
     held = _FIRST.get(id(places))
     if held is not None and held[0] is places:
         return held[1]
-    index: dict[str, list[int]] = {}
-    for i, place in enumerate(places):
-        if place:
-            index.setdefault(place[0], []).append(i)
     if len(_FIRST) > 8:
         _FIRST.clear()
-    _FIRST[id(places)] = (places, index)
-    return index
+    _FIRST[id(places)] = (places, _by_first_character(places))
+    return _FIRST[id(places)][1]
 
 
 def places_named(normalized: str, places: list[str]) -> tuple[str, ...]:
@@ -180,9 +188,8 @@ def places_named(normalized: str, places: list[str]) -> tuple[str, ...]:
 
     Only the places starting with one of the text's characters are tried: the list holds some 5,000.
     """
-    index = _by_first(places)
     found = []
-    for i in sorted(i for ch in set(normalized) for i in index.get(ch, ())):
+    for i in _starting(_places_by_first(places), normalized):
         place = places[i]
         if place not in normalized:
             continue
