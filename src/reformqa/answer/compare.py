@@ -154,15 +154,15 @@ def _run_bound(topic: str, chars: Sequence[float], pairs: frozenset[str]) -> flo
 def _best_span(wordings: list[_Wording], clause: Clause, floor: float = 0.0) -> tuple[float, int, int]:
     """The clause's sub-clause that matches the topic best; runs are not counted where they cannot reach `floor`."""
     best = (0.0, clause.start, clause.end)
+    topics = [("".join(ch for ch in topic if not ch.isspace()), sum(chars), chars, words, weight) for topic, chars, words, weight in wordings]
     for span in clause.spans:
         text, pairs = _span_norm(clause.text[span.start - clause.start : span.end - clause.start])
-        for topic, chars, words, weight in wordings:
-            # In order (首席专家负责制 ~ 首席科学家负责制) or in any order (授权…使用职务科技成果).
+        for bare, total, chars, words, weight in topics:
+            # In order (首席专家负责制 ~ 首席科学家负责制, term_match) or in any order (授权…使用职务科技成果).
             score = word_match(words, text, weight)
-            bare = "".join(ch for ch in topic if not ch.isspace())
             # Runs that cannot beat what is already found are not counted (the same result, at a fraction of the cost).
-            if bare and _run_bound(bare, chars, pairs) / sum(chars) > max(score, best[0], floor) - 1e-9:
-                score = max(term_match(topic, text, chars), score)
+            if bare and _run_bound(bare, chars, pairs) / total > max(score, best[0], floor) - 1e-9:
+                score = max(_runs(bare, text, chars) / total, score)
             if score > best[0]:
                 best = (score, span.start, span.end)
     return best
