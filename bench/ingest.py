@@ -4,8 +4,9 @@ Each sample is ``reformqa add DOCS`` (``Project.add``: copy, chunk, embed what
 is new, write, calibrate) on a fresh copy of the seed project with its index
 built, in a fresh interpreter. "every sub-clause" is the method of 2026-11-30:
 every sub-clause embedded (``SPAN_MIN_CHARS = None``) in the building process
-alone (``REFORMQA_BUILD_WORKERS=1``), and every calibration question embedded
-again (``REUSE_QUERY_VECTORS = False``); "as shipped" is the build's own policy
+alone (``REFORMQA_BUILD_WORKERS=1``), every calibration question embedded
+again (``REUSE_QUERY_VECTORS = False``), and CC-CEDICT read and folded for the
+bridge and the synonyms (``USE_HEADWORDS_FILE = False``); "as shipped" is the build's own policy
 and its default workers (search/build.py, search/embed_pool.py), starting from
 the committed seed index as it is (with the query vectors its calibration
 used: search/query_memo.py). The raw
@@ -29,6 +30,7 @@ __all__ = ["ingest", "ingest_sample"]
 
 def ingest_sample(args: dict[str, Any]) -> dict[str, Any]:
     """Worker: one `add` of the documents into args['home'] under one policy, and the raw batch throughput."""
+    import reformqa.answer.dictionary as dictionary  # noqa: PLR0402 - the module, whose headword policy is set
     import reformqa.search.build as build  # noqa: PLR0402 - the module, whose span policy is set
     from reformqa.project import Project
     from reformqa.settings import Settings
@@ -37,7 +39,10 @@ def ingest_sample(args: dict[str, Any]) -> dict[str, Any]:
     if args["policy"] == "every sub-clause":
         build.SPAN_MIN_CHARS = None
         build.REUSE_QUERY_VECTORS = False
+        dictionary.USE_HEADWORDS_FILE = False
         project.build(rebuild=True)  # untimed: the seed's index as that method built it, so that add reuses all its vectors
+        dictionary.headwords.cache_clear()  # ... but the add reads and folds the dictionary itself, as a fresh `reformqa add` did
+        dictionary.cedict_entries.cache_clear()
     embedder = project.embedder
     texts: list[str] = []
     queries: list[str] = []

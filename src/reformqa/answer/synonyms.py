@@ -13,38 +13,21 @@ restricted to words that lead to a corpus word, and stored in calibration.json.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from .dictionary import cedict_entries
+from .dictionary import headwords
 
 __all__ = ["corpus_synonyms"]
 
 _MAX_SHARED = 12  # a sense more words share than this ("to do") is too vague to make synonyms
-_NOISE = re.compile(r"^(?:cl:|surname |variant of |old variant|see |abbr\. |used in |\(old\)|\(bound form\)|\(literary\))")
-_PAREN = re.compile(r"\([^)]*\)")
-
-
-def _senses(definitions: Iterable[str]) -> set[str]:
-    out = set()
-    for definition in definitions:
-        sense = definition.strip().lower()
-        if not sense or _NOISE.search(sense):
-            continue
-        sense = _PAREN.sub("", sense).strip(" ,;.")
-        sense = re.sub(r"^(?:to|a|an|the) ", "", sense)
-        if sense and len(sense.split()) <= 3:
-            out.add(sense)
-    return out
 
 
 def corpus_synonyms(corpus_words: Iterable[str]) -> dict[str, str]:
     """Word -> a corpus word sharing one of its CC-CEDICT senses, for words the corpus itself lacks."""
     by_word: dict[str, set[str]] = {}
-    for entry in cedict_entries():
-        word = entry["simplified"]
-        if len(word) >= 2:
-            by_word.setdefault(word, set()).update(_senses(entry["definitions"]))
+    for headword in headwords():  # the senses of each entry (dictionary.synonym_senses)
+        if len(headword.term) >= 2:
+            by_word.setdefault(headword.term, set()).update(headword.senses)
     by_sense: dict[str, list[str]] = {}
     for word, senses in by_word.items():
         for sense in senses:
