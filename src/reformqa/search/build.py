@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -151,20 +152,45 @@ def factory_for(n_clauses: int) -> str:
     return "Flat" if n_clauses < FLAT_BELOW else f"IVF{int(4 * n_clauses ** 0.5)},Flat"
 
 
+def _write_text_files(folder: Path, corpus: Corpus) -> dict[str, Any]:
+    """Write the files that need no vectors (BM25, clauses, documents, regions, the tokenizer's words, other places); the clause codes."""
+    import bm25s
+
+    tokenizer = Tokenizer(user_words(corpus))
+    retriever = bm25s.BM25()
+    retriever.index([tokenizer(normalize(passage_text(c))) or [""] for c in corpus.clauses], show_progress=False)
+    retriever.save(str(folder / "bm25"), show_progress=False)
+    codes = write_clauses(folder, corpus.clauses)
+    with open(folder / "documents.jsonl", "w", encoding="utf-8") as out:
+        for d in corpus.documents:
+            out.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
+    (folder / "regions.json").write_text(json.dumps([asdict(r) for r in corpus.regions], ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
+    (folder / "places.txt").write_text("\n".join(other_places(corpus)) + "\n", encoding="utf-8")
+    return codes
+
+
 def write_index(
     folder: Path, corpus: Corpus, embedder: Embedder, *, factory: str | None = None, progress: Progress | None = None, previous: StoredIndex | None = None,
     workers: int = 1,
 ) -> dict[str, Any]:
     """Embed (only what changed since `previous`) and write every index file into a fresh folder."""
-    import bm25s
     import faiss
 
-    tokenizer = Tokenizer(user_words(corpus))
     span_refs = [(i, s) for i, c in enumerate(corpus.clauses) for s in c.spans]
     known = reusable_vectors(previous) if previous is not None and previous.manifest.get("embedder") == embedder.model_id else {}
     own = [embeds_own(corpus.clauses[i], s) for i, s in span_refs]
     texts = [passage_text(c) for c in corpus.clauses] + [passage_text(corpus.clauses[i], s.start, s.end) for (i, s), o in zip(span_refs, own) if o]
-    vectors, embedded = _embed_all(embedder, texts, known, progress, workers)
+    if workers > 1:
+        # While worker processes embed, a thread of this one writes the files that need no vectors, rather
+        # than the cores waiting for it afterwards (bench/ingest.py). Embedding stays on this thread: Ctrl-C stops it.
+        with ThreadPoolExecutor(max_workers=1) as background:
+            text_files = background.submit(_write_text_files, folder, corpus)
+            vectors, embedded = _embed_all(embedder, texts, known, progress, workers)
+            codes = text_files.result()
+    else:
+        vectors, embedded = _embed_all(embedder, texts, known, progress, workers)
+        codes = _write_text_files(folder, corpus)
     remembered = read_query_vectors(previous.path, embedder.model_id) if previous is not None and REUSE_QUERY_VECTORS else {}
     if remembered:
         write_query_vectors(folder, embedder.model_id, remembered, embedder.dim)
@@ -179,17 +205,6 @@ def write_index(
     faiss.write_index(index, str(folder / "clauses.faiss"))
     np.save(folder / "spans.npy", np.hstack([np.array([[i] for i, _ in span_refs], dtype=np.float32).reshape(-1, 1), span_vecs]) if span_refs else np.zeros((0, embedder.dim + 1), np.float32))
 
-    retriever = bm25s.BM25()
-    retriever.index([tokenizer(normalize(passage_text(c))) or [""] for c in corpus.clauses], show_progress=False)
-    retriever.save(str(folder / "bm25"), show_progress=False)
-
-    codes = write_clauses(folder, corpus.clauses)
-    with open(folder / "documents.jsonl", "w", encoding="utf-8") as out:
-        for d in corpus.documents:
-            out.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
-    (folder / "regions.json").write_text(json.dumps([asdict(r) for r in corpus.regions], ensure_ascii=False, indent=1), encoding="utf-8")
-    (folder / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
-    (folder / "places.txt").write_text("\n".join(other_places(corpus)) + "\n", encoding="utf-8")
     manifest = {
         "format_version": FORMAT_VERSION,
         "chunker_version": CHUNKER_VERSION,
