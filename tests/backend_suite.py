@@ -135,6 +135,22 @@ class LexicalTest(BackendFixtures):
             assert set(positions.tolist()) == set(np.flatnonzero(expected > 0).tolist())
             assert np.allclose(scores, expected[positions], rtol=1e-4)
 
+    def test_scores_started_ahead_are_the_scores(self, stored: SearchBackend, monkeypatch):
+        import reformqa.search.local as local
+
+        monkeypatch.setattr(local, "SCORE_AHEAD_FROM", 0)  # the local backend scores ahead on any index
+        for question in ("科研经费包干制", "赋予科研人员职务科技成果所有权"):
+            tokens = stored.tokenizer(normalize(question))
+            positions, scores = stored.lexical(tokens, 50)
+            stored.score_ahead(tokens, 50)
+            stored.score_ahead(tokens, 50)  # asked twice: the second replaces the first
+            again, again_scores = stored.lexical(tokens, 50)
+            assert np.array_equal(positions, again) and np.array_equal(scores, again_scores)
+            stored.score_ahead(tokens, 20)  # another k, or another question's tokens, is not taken for these
+            assert all(np.array_equal(a, b) for a, b in zip(stored.lexical(tokens, 50), (positions, scores)))
+            stored.score_ahead(stored.tokenizer(normalize("技术经纪人")), 50)
+            assert all(np.array_equal(a, b) for a, b in zip(stored.lexical(tokens, 50), (positions, scores)))
+
     def test_document_frequencies_count_clauses(self, stored: SearchBackend):
         tokens_of = [set(stored.tokenizer(normalize(passage_text(c)))) for c in stored.clauses]
         frequencies = stored.document_frequencies()

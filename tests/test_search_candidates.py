@@ -258,3 +258,28 @@ def test_bm25_scores_are_the_joined_columns_sums_and_opening_maps_the_postings(r
         expected = np.zeros(int(postings.scores["num_docs"]), dtype=data.dtype)
         np.add.at(expected, np.concatenate([indices[indptr[i] : indptr[i + 1]] for i in ids]), np.concatenate([data[indptr[i] : indptr[i + 1]] for i in ids]))
         assert np.array_equal(postings.get_scores(query), expected)
+
+
+def test_bm25_scored_ahead_on_a_second_thread_ranks_the_same(monkeypatch):
+    import threading
+
+    import reformqa.search.local as local
+
+    monkeypatch.setattr(local, "SCORE_AHEAD_FROM", 0)  # every index scores ahead, as one of 50,000 clauses or more does
+    scored_on: list[str] = []
+    shipped = local.LocalBackend._score_and_choose
+
+    def spy(self, known, k):
+        scored_on.append(threading.current_thread().name)
+        return shipped(self, known, k)
+
+    monkeypatch.setattr(local.LocalBackend, "_score_and_choose", spy)
+    stored = _index(900, 2)
+    embedder = _PoolEmbedder(stored.manifest.pop("pool"))
+    fusion = {"method": "weighted", "alpha": 0.5, "rrf_k": 60}
+    new, old = Retriever(stored, embedder, fusion=fusion), _FullArrays(stored, embedder, fusion=fusion)
+    for request, mode, k, regions, docs in _requests(np.random.default_rng(77), 150):
+        hits = [(h.clause.clause_id, h.score, h.signals) for h in new.search(request, mode=mode, k=k, regions=regions, docs=docs)]
+        assert hits == old.search(request, mode=mode, k=k, regions=regions, docs=docs), (request, mode, k, regions, docs)
+    assert len(scored_on) > 50 and all(name.startswith("reformqa-bm25") for name in scored_on)  # full and hybrid searches, ahead
+    assert new.stored._ahead is None  # every search took the scores it started

@@ -165,6 +165,10 @@ class SearchBackend(Protocol):
         """(position, sub-clause number) of the sub-clause closest to the vector in the whole index."""
         ...
 
+    def score_ahead(self, tokens: Sequence[str], k: int) -> None:
+        """Start what `lexical` will compute for these tokens and k on another thread, where that saves time (else nothing)."""
+        ...
+
     def lexical(self, tokens: Sequence[str], k: int, wheres: Sequence[Where | None] = (None,)) -> tuple[np.ndarray, np.ndarray]:
         """BM25 over our tokens: the union of the k best clauses with a positive score within each restriction (None: all)."""
         ...

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -11,9 +13,23 @@ from .backend import ClauseTable, Where, distinct
 from .clauses import ClauseRecords
 from .store import IVF_NPROBE, StoredIndex
 
-__all__ = ["LocalBackend"]
+__all__ = ["SCORE_AHEAD_FROM", "LocalBackend"]
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+# BM25 scores need no vector: from this many clauses on, a question's are computed on a second thread while its
+# vector is embedded and FAISS searched (bench/: at 1M clauses scoring was the largest stage, p95 36 ms; below
+# 10,000 it is a fraction of a millisecond, less than handing it to a thread).
+SCORE_AHEAD_FROM = 50_000
+_SCORER: ThreadPoolExecutor | None = None  # one thread for the process, made on the first large index's question
+_SCORER_LOCK = threading.Lock()
+
+
+def _scorer() -> ThreadPoolExecutor:
+    global _SCORER
+    with _SCORER_LOCK:
+        if _SCORER is None:
+            _SCORER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reformqa-bm25")
+        return _SCORER
 
 
 class LocalBackend:
@@ -30,6 +46,9 @@ class LocalBackend:
         clauses = index.clauses
         counts = clauses.span_counts if isinstance(clauses, ClauseRecords) else np.array([len(c.spans) for c in clauses], dtype=np.int64)
         self._span_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        # BM25 scores and the best k overall being computed ahead, and for which tokens and k.
+        self._ahead: tuple[tuple[tuple[str, ...], int], Future[tuple[np.ndarray, np.ndarray]]] | None = None
+        self._ahead_lock = threading.Lock()
 
     def dense(self, vector: np.ndarray, k: int, where: Where | None = None) -> tuple[np.ndarray, np.ndarray]:
         """FAISS's k nearest clauses, within the restriction if one is given."""
@@ -84,21 +103,36 @@ class LocalBackend:
         position = int(self.index.span_owner[row])
         return position, row - int(self._span_start[position])
 
+    def score_ahead(self, tokens: Sequence[str], k: int) -> None:
+        """On a large index, start scoring these tokens, and choosing the best k overall, on the BM25 thread;
+        `lexical` for the same tokens and k takes the result."""
+        known = tuple(t for t in tokens if t in self.index.bm25.vocab_dict)
+        if known and len(self.clauses) >= SCORE_AHEAD_FROM:
+            with self._ahead_lock:  # one slot: a concurrent question's tokens replace it, and that question scores its own
+                self._ahead = ((known, k), _scorer().submit(self._score_and_choose, known, k))
+
+    def _score_and_choose(self, known: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.asarray(self.index.bm25.get_scores(list(known)), dtype=np.float32)
+        return scores, self._best(scores, None, k)
+
+    def _best(self, scores: np.ndarray, where: Where | None, k: int) -> np.ndarray:
+        """Positions of the k best positive scores within a restriction (None: all), in no order."""
+        # Within a restriction only its own positions are read: the same ascending array as a mask over every clause gives.
+        admitted = None if where is None else self.table.select(where)
+        positive = np.flatnonzero(scores > 0) if admitted is None else admitted[scores[admitted] > 0]
+        return positive[np.argpartition(-scores[positive], k)[:k]] if len(positive) > k else positive
+
     def lexical(self, tokens: Sequence[str], k: int, wheres: Sequence[Where | None] = (None,)) -> tuple[np.ndarray, np.ndarray]:
-        """bm25s scores every clause once; the best k within each restriction are kept."""
-        bm25 = self.index.bm25
-        known = [t for t in tokens if t in bm25.vocab_dict]
+        """bm25s scores every clause once (or scored them ahead); the best k within each restriction are kept."""
+        known = tuple(t for t in tokens if t in self.index.bm25.vocab_dict)
         if not known or not wheres:
             return _EMPTY
-        scores = np.asarray(bm25.get_scores(known), dtype=np.float32)
-        kept = []
-        for where in wheres:
-            # Within a restriction only its own positions are read: the same ascending array as a mask over every clause gives.
-            admitted = None if where is None else self.table.select(where)
-            positive = np.flatnonzero(scores > 0) if admitted is None else admitted[scores[admitted] > 0]
-            if len(positive) > k:
-                positive = positive[np.argpartition(-scores[positive], k)[:k]]
-            kept.append(positive)
+        ahead = None
+        with self._ahead_lock:
+            if self._ahead is not None and self._ahead[0] == (known, k):
+                ahead, self._ahead = self._ahead[1], None
+        scores, overall = ahead.result() if ahead is not None else (np.asarray(self.index.bm25.get_scores(list(known)), dtype=np.float32), None)
+        kept = [overall if where is None and overall is not None else self._best(scores, where, k) for where in wheres]
         chosen = distinct(np.concatenate(kept)).astype(np.int64)
         return chosen, scores[chosen]
 

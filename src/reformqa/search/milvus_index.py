@@ -163,6 +163,9 @@ class MilvusBackend:
             return None
         return self._position[found[0][2]["owner"]], int(found[0][2]["number"])
 
+    def score_ahead(self, tokens: Sequence[str], k: int) -> None:
+        """Nothing: Milvus scores BM25 within each search it is sent."""
+
     def lexical(self, tokens: Sequence[str], k: int, wheres: Sequence[Where | None] = (None,)) -> tuple[np.ndarray, np.ndarray]:
         """One sparse inner-product search a restriction: exactly bm25s's scores (search/lexical.py)."""
         query = self.lexicon.query_vector(tokens)

@@ -190,6 +190,8 @@ class Retriever:
         if n == 0:
             return []
         wanted = self._wanted(request) if mode == "full" else None
+        if mode not in ("dense", "bm25"):  # BM25 needs no vector: on a large index it is scored meanwhile
+            self.stored.score_ahead(request.tokens, CANDIDATES)
         vector = self.embed(request.text) if mode != "bm25" else None
         none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         dense_at, dense_values = self.dense_candidates(vector, extra=wanted) if vector is not None else none
