@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 import numpy as np
 
 from .backend import ClauseTable, Where, distinct
+from .background import worker
 from .clauses import ClauseRecords
 from .store import IVF_NPROBE, StoredIndex
 
@@ -20,16 +21,6 @@ _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 # vector is embedded and FAISS searched (bench/: at 1M clauses scoring was the largest stage, p95 36 ms; below
 # 10,000 it is a fraction of a millisecond, less than handing it to a thread).
 SCORE_AHEAD_FROM = 50_000
-_SCORER: ThreadPoolExecutor | None = None  # one thread for the process, made on the first large index's question
-_SCORER_LOCK = threading.Lock()
-
-
-def _scorer() -> ThreadPoolExecutor:
-    global _SCORER
-    with _SCORER_LOCK:
-        if _SCORER is None:
-            _SCORER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reformqa-bm25")
-        return _SCORER
 
 
 class LocalBackend:
@@ -109,7 +100,7 @@ class LocalBackend:
         known = tuple(t for t in tokens if t in self.index.bm25.vocab_dict)
         if known and len(self.clauses) >= SCORE_AHEAD_FROM:
             with self._ahead_lock:  # one slot: a concurrent question's tokens replace it, and that question scores its own
-                self._ahead = ((known, k), _scorer().submit(self._score_and_choose, known, k))
+                self._ahead = ((known, k), worker("bm25").submit(self._score_and_choose, known, k))
 
     def _score_and_choose(self, known: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         scores = np.asarray(self.index.bm25.get_scores(list(known)), dtype=np.float32)

@@ -16,25 +16,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 import numpy as np
 
+from .background import worker
 from .embed import Embedder
 
 __all__ = ["QueryVectors"]
 
 _CACHE = 512
-_AHEAD: ThreadPoolExecutor | None = None  # one worker for the process, made on the first prefetch
-_AHEAD_LOCK = threading.Lock()
-
-
-def _worker() -> ThreadPoolExecutor:
-    global _AHEAD
-    with _AHEAD_LOCK:
-        if _AHEAD is None:
-            _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reformqa-prefetch")
-        return _AHEAD
 
 
 class QueryVectors:
@@ -67,7 +58,7 @@ class QueryVectors:
         with self._lock:
             for text in dict.fromkeys(texts):
                 if text and text not in self.cache and text not in self._pending:
-                    self._pending[text] = _worker().submit(self._embed_ahead, text)
+                    self._pending[text] = worker("prefetch").submit(self._embed_ahead, text)
 
     def clear(self) -> None:
         """Forget every vector (a benchmark's new question)."""
