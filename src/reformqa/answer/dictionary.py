@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,7 +207,7 @@ def _read_headwords(path: Path) -> tuple[Headword, ...] | None:
             term, proper, name, keys, senses = line.split("\t")
             out.append(Headword(term, proper == "1", tuple(tuple(k.split(_KEY)) if k else () for k in keys.split(_SENSE)), name,
                                 tuple(senses.split(_KEY)) if senses else ()))
-    except (OSError, EOFError, ValueError):  # ValueError: not gzip, not UTF-8, or a line without its five fields
+    except (OSError, EOFError, ValueError, zlib.error):  # not gzip, cut short, corrupt, not UTF-8, or a line without its five fields
         return None
     return tuple(out)
 
