@@ -102,8 +102,11 @@ class LocalBackend:
             with self._ahead_lock:  # one slot: a concurrent question's tokens replace it, and that question scores its own
                 self._ahead = ((known, k), worker("bm25").submit(self._score_and_choose, known, k))
 
+    def _scores(self, known: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.index.bm25.get_scores(list(known)), dtype=np.float32)
+
     def _score_and_choose(self, known: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        scores = np.asarray(self.index.bm25.get_scores(list(known)), dtype=np.float32)
+        scores = self._scores(known)
         return scores, self._best(scores, None, k)
 
     def _best(self, scores: np.ndarray, where: Where | None, k: int) -> np.ndarray:
@@ -122,7 +125,7 @@ class LocalBackend:
         with self._ahead_lock:
             if self._ahead is not None and self._ahead[0] == (known, k):
                 ahead, self._ahead = self._ahead[1], None
-        scores, overall = ahead.result() if ahead is not None else (np.asarray(self.index.bm25.get_scores(list(known)), dtype=np.float32), None)
+        scores, overall = ahead.result() if ahead is not None else (self._scores(known), None)
         kept = [overall if where is None and overall is not None else self._best(scores, where, k) for where in wheres]
         chosen = distinct(np.concatenate(kept)).astype(np.int64)
         return chosen, scores[chosen]
