@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from ..normalize import normalize
 from ..records import Citation, Clause
 from ..search import Retriever
 from .question import Query, search_request
+from .quote import span_norm
 from .spoken import spoken_forms
 
 __all__ = ["POLICY_VERBS", "DEFAULT_MIN_MATCH", "ComparisonRow", "Comparison", "compare", "term_match", "word_match", "fit_min_match", "to_json", "to_csv", "to_markdown"]
@@ -141,8 +141,8 @@ def _weighed(retriever: Retriever, wording: str) -> _Wording:
 
 @lru_cache(maxsize=65536)
 def _span_norm(text: str) -> tuple[str, frozenset[str]]:
-    """A sub-clause's matching form and the character pairs it writes (a run of two or more holds one of them)."""
-    norm = normalize(text)
+    """A sub-clause's matching form (quote.span_norm's) and the character pairs it writes (a run of two or more holds one of them)."""
+    norm = span_norm(text)
     return norm, frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
 
 

@@ -24,7 +24,7 @@ from .answer_types import CONTENT_KINDS, answer_head, gives_kind, type_matches
 from .question import Query
 from .signals import Lexicon
 
-__all__ = ["choose_quote", "QUALIFIES", "CONDITION_HEAD"]
+__all__ = ["CONDITION_HEAD", "QUALIFIES", "choose_quote", "span_norm"]
 
 _MAX_RUN = 3
 _GIVES = 0.6  # a run that shows the kind of answer asked for beats one that only names the topic
@@ -41,7 +41,8 @@ def _text(clause: Clause, i: int) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _norm(text: str) -> str:  # a sub-clause is quoted from again and again: normalised once
+def span_norm(text: str) -> str:
+    """A sub-clause's matching form: quotes and comparisons read the same sub-clauses again and again, normalised once."""
     return normalize(text)
 
 
@@ -87,7 +88,7 @@ def choose_quote(retriever: Retriever, lexicon: Lexicon, query: Query, hit: Hit,
     if clause.kind == "scope" or len(clause.spans) <= 1:
         last = clause.spans[-1].end if clause.spans else clause.end
         return clause.start, last
-    norms = [_norm(_text(clause, i)) for i in range(len(clause.spans))]
+    norms = [span_norm(_text(clause, i)) for i in range(len(clause.spans))]
     raw = retriever.span_dense(clause, qvec)
     spread = float(raw.max() - raw.min()) if len(raw) else 0.0
     dense = (raw - raw.min()) / spread if spread > 0 else np.zeros(len(norms))
