@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,30 @@ def test_a_corpus_word_an_abbreviation_shortens_is_not_missing():
     lexicon = Lexicon({"国有企业": 3.0, "转化": 1.0}, 4.0)
     assert lexicon.present("国企") and not lexicon.present("碳排")
     assert lexicon.coverage(["国企", "转化"], "推动国有企业科研成果转化") == 1.0
+
+
+def test_a_whole_texts_coverage_gives_each_part_the_same_share(project):
+    """The quote scores runs of a clause's sub-clauses through coverage_within: each share is coverage's, to the bit."""
+    retriever = project.retriever()
+    lexicon = project.lexicon()
+    stored = retriever.stored
+    questions = [json.loads(line)["question"] for line in (project.settings.home / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[:80]]
+    words = [analyse(q, stored.gazetteer, stored.tokenizer, stored.other_places).words for q in questions]
+    # 科研院 abbreviated in the part (科甲乙研院), but not in the whole, where its greedy match runs past twice its length.
+    cases = [(("科研院", "转化"), "科甲乙研院丙院转化", ["科甲乙研院", "丙院", "转化"])]
+    for clause in list(stored.clauses)[::7]:
+        parts = [normalize(clause.text[s.start - clause.start : s.end - clause.start]) for s in clause.spans] or [normalize(clause.text)]
+        cases += [(w, "".join(parts), parts) for w in words[::9]]
+    assert not abbreviates("科研院", "科甲乙研院丙院") and abbreviates("科研院", "科甲乙研院")
+    compared = 0
+    for ws, whole, parts in cases:
+        cover = lexicon.coverage_within(ws, whole)
+        for i in range(len(parts)):
+            for j in range(i, min(i + 3, len(parts))):
+                part = "".join(parts[i : j + 1])
+                assert cover(part) == lexicon.coverage(ws, part), (ws, part)
+                compared += cover(part) > 0
+    assert compared > 50  # the comparison met words the parts hold, not only empty shares
 
 
 @pytest.mark.parametrize(

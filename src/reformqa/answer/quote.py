@@ -13,6 +13,7 @@ source, never rewritten text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -52,9 +53,9 @@ def _echo(norm: str, question: str) -> float:
     return sum(1 for c in chars if c in question) / len(chars) if chars else 1.0
 
 
-def _run_score(norms: list[str], dense: np.ndarray, lexicon: Lexicon, query: Query, i: int, j: int, head: str | None) -> float:
+def _run_score(norms: list[str], dense: np.ndarray, coverage: Callable[[str], float], query: Query, i: int, j: int, head: str | None) -> float:
     joined = "".join(norms[i : j + 1])
-    score = lexicon.coverage(query.words, joined) + 0.5 * float(dense[i : j + 1].max())
+    score = coverage(joined) + 0.5 * float(dense[i : j + 1].max())
     if head is not None:
         if head in joined:
             score += _GIVES  # 依托哪个平台: the run that names a 平台
@@ -94,9 +95,10 @@ def choose_quote(retriever: Retriever, lexicon: Lexicon, query: Query, hit: Hit,
     dense = (raw - raw.min()) / spread if spread > 0 else np.zeros(len(norms))
     best, best_score = (0, 0), -np.inf
     head = answer_head(query.normalized)
+    coverage = lexicon.coverage_within(query.words, "".join(norms))
     for i in range(len(norms)):
         for j in range(i, min(i + _MAX_RUN, len(norms))):
-            score = _run_score(norms, dense, lexicon, query, i, j, head)
+            score = _run_score(norms, dense, coverage, query, i, j, head)
             if score > best_score + 1e-9:
                 best, best_score = (i, j), score
     i, j = _complete(clause, norms, *best, query)

@@ -7,7 +7,7 @@ that carries 科研.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .spoken import spoken_forms
 
@@ -74,14 +74,31 @@ class Lexicon:
         total = sum(self.weight(w) for w in words)
         return sum(self.weight(w) for w in words if self._in_text(w, text_norm)) / total
 
+    def coverage_within(self, words: Sequence[str], whole: str) -> Callable[[str], float]:
+        """`coverage(words, part)` for the parts of one text: the words the whole cannot hold are not looked for again.
+
+        A word is in a part as itself, as one of its forms, or abbreviated, and each of these needs every character
+        of the word or of a form in the part, so in the whole. The same words are summed in the same order, so each
+        part's share is coverage's to the last bit (a quote scores some thirty runs of one clause's sub-clauses).
+        """
+        if not words:
+            return lambda part: 0.0
+        total = sum(self.weight(w) for w in words)
+        possible = [(w, self.weight(w)) for w in words if all(c in whole for c in w) or any(f in whole for f in self._forms_of(w))]
+        return lambda part: sum(weight for w, weight in possible if self._in_text(w, part)) / total
+
+    def _forms_of(self, word: str) -> tuple[str, ...]:
+        """Its synonym and its other wordings (spoken.tsv), found once a word."""
+        forms = self._forms.get(word)
+        if forms is None:
+            synonym = self._synonyms.get(word)
+            forms = self._forms[word] = ((synonym,) if synonym else ()) + spoken_forms().alternatives(word)
+        return forms
+
     def _in_text(self, word: str, text_norm: str) -> bool:
         if word in text_norm:
             return True
-        forms = self._forms.get(word)
-        if forms is None:  # its synonym and its other wordings (spoken.tsv), found once a word
-            synonym = self._synonyms.get(word)
-            forms = self._forms[word] = ((synonym,) if synonym else ()) + spoken_forms().alternatives(word)
-        return any(form in text_norm for form in forms) or abbreviates(word, text_norm)
+        return any(form in text_norm for form in self._forms_of(word)) or abbreviates(word, text_norm)
 
     def present(self, word: str) -> bool:
         """Whether the word occurs anywhere in the corpus: as a token, as adjacent character pairs, or through a synonym."""
