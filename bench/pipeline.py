@@ -9,6 +9,7 @@ from __future__ import annotations
 import cProfile
 import pstats
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -23,29 +24,37 @@ HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "gradio")
 
 
 class Probe:
-    """Exclusive time per named stage: a wrapped call's time, less the wrapped calls inside it."""
+    """Exclusive time per named stage: a wrapped call's time, less the wrapped calls inside it on the same thread.
+
+    A question is read on the reading thread while it is embedded, and its next texts are embedded on another:
+    each thread nests its own calls, so the stages of overlapping threads add up to more than the question's time.
+    """
 
     def __init__(self) -> None:
         self.exclusive: dict[str, float] = defaultdict(float)
-        self._children: list[float] = []
+        self._local = threading.local()
+        self._lock = threading.Lock()
 
     def wrap(self, name: str, fn):
         def timed(*args, **kwargs):
-            self._children.append(0.0)
+            children = self._local.__dict__.setdefault("children", [])
+            children.append(0.0)
             started = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
             finally:
                 elapsed = time.perf_counter() - started
-                inner = self._children.pop()
-                self.exclusive[name] += elapsed - inner
-                if self._children:
-                    self._children[-1] += elapsed
+                inner = children.pop()
+                with self._lock:
+                    self.exclusive[name] += elapsed - inner
+                if children:
+                    children[-1] += elapsed
 
         return timed
 
     def take(self) -> dict[str, float]:
-        out, self.exclusive = dict(self.exclusive), defaultdict(float)
+        with self._lock:
+            out, self.exclusive = dict(self.exclusive), defaultdict(float)
         return out
 
 

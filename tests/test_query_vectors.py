@@ -73,3 +73,57 @@ def test_the_cache_keeps_the_most_recent_512():
     for i in range(600):
         vectors.get(f"问题{i}")
     assert len(vectors.cache) == 512 and "问题0" not in vectors.cache and "问题599" in vectors.cache
+
+
+def test_a_question_is_read_on_the_reading_thread_while_this_thread_embeds_it():
+    gated = _Gated()
+    vectors = QueryVectors(gated)
+    threads: dict[str, str] = {}
+    read_done = threading.Event()
+
+    def embed(texts, *, query):
+        threads["embed"] = threading.current_thread().name
+        assert read_done.wait(10)  # the reading ran while the engine held the question: they overlap
+        return FakeEmbedder.embed(gated, texts, query=query)
+
+    gated.embed = embed  # type: ignore[method-assign]
+
+    def read():
+        threads["read"] = threading.current_thread().name
+        read_done.set()
+        return "读过"
+
+    assert vectors.embed_while("科研经费包干制", read) == "读过"
+    assert threads == {"embed": threading.current_thread().name, "read": "reformqa-read_0"}
+    assert "科研经费包干制" in vectors.cache
+
+
+def test_a_question_already_embedded_is_read_here():
+    vectors = QueryVectors(FakeEmbedder())
+    vectors.get("科研经费包干制")
+    assert vectors.embed_while("科研经费包干制", lambda: threading.current_thread().name) == threading.current_thread().name
+
+
+def test_a_failure_of_either_side_reaches_the_caller_and_leaves_nothing_running():
+    class Failing(FakeEmbedder):
+        def embed(self, texts, *, query):
+            raise RuntimeError("engine down")
+
+    finished = threading.Event()
+
+    def slow_read():
+        finished.wait(0.2)
+        finished.set()
+        return "读过"
+
+    with pytest.raises(RuntimeError, match="engine down"):
+        QueryVectors(Failing()).embed_while("科研助理", slow_read)
+    assert finished.is_set()  # the reading had ended before the failure was raised
+
+    def failing_read():
+        raise ValueError("unreadable question")
+
+    vectors = QueryVectors(FakeEmbedder())
+    with pytest.raises(ValueError, match="unreadable question"):
+        vectors.embed_while("科研助理", failing_read)
+    assert "科研助理" in vectors.cache  # the vector embedded meanwhile is kept for the next question

@@ -12,7 +12,8 @@ stores and how it searches (search/backend.py) does not change the ranking.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -26,6 +27,8 @@ from .local import LocalBackend
 from .query_vectors import QueryVectors
 from .request import ARTICLE_BOOST, DETAIL_BOOST, DOC_BOOST, SearchRequest
 from .store import StoredIndex
+
+T = TypeVar("T")
 
 __all__ = ["MODES", "CANDIDATES", "SPAN_WEIGHT", "SearchRequest", "Retriever", "Searchable"]
 
@@ -87,6 +90,10 @@ class Retriever:
     def embed(self, text: str) -> np.ndarray:
         """A query's vector, cached: repeated questions cost nothing."""
         return self.vectors.get(text)
+
+    def embed_while(self, text: str, read: Callable[[], T]) -> T:
+        """Embed a question's text while `read` runs beside it on another thread; `read`'s result (search/query_vectors.py)."""
+        return self.vectors.embed_while(text, read)
 
     def prefetch(self, texts: Sequence[str]) -> None:
         """Embed, on a second thread, the texts this question will embed after its own (search/query_vectors.py)."""
