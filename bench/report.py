@@ -172,7 +172,7 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
             lines += ["", f"Ours against (b): p50 {warm['e2e']['p50_ms'] / st['query']['p50_ms']:.2f}x, p95 {warm['e2e']['p95_ms'] / st['query']['p95_ms']:.2f}x. "
                       f"(b) needs {st['import_torch_st_s']:.1f} s to import torch + sentence-transformers and {st['model_load_s']:.1f} s to load; peak RSS {st['peak_rss_mib']:.0f} MiB "
                       f"vs {warm['peak_rss_mib']:.0f} MiB for reformqa warm."]
-        lines += ["", "Stages of one new question (exclusive time, instrumented run):", "", "| stage | p50 ms | p95 ms |", "|---|---|---|"]
+        lines += ["", "Stages of one new question (exclusive time on each thread, instrumented run; the question is read on one thread, and a list's topic or an English question's terms embedded on another, while it is embedded, so the stages add up to more than the question):", "", "| stage | p50 ms | p95 ms |", "|---|---|---|"]
         lines += [f"| {name} | {_ms(s, 'p50_ms')} | {_ms(s)} |" for name, s in sorted(warm["stages"].items(), key=lambda kv: -kv[1]["p50_ms"])]
     build = results.get("build")
     if build:

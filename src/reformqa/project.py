@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +21,10 @@ from .answer import (
     DEFAULT_MIN_MATCH,
     Comparison,
     Lexicon,
-    analyse,
     check_question,
     compose,
     documents_named,
-    embedded_later,
-    needs_bridge,
+    read_question,
     search_request,
     topic_table,
 )
@@ -37,7 +36,7 @@ from .search import MODES, Embedder, LocalBackend, Retriever, Searchable, Stored
 from .settings import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Settings
 
 if TYPE_CHECKING:
-    from .answer import Bridge, Query
+    from .answer import Bridge
     from .corpus import Corpus
 
 __all__ = ["BuildReport", "Project"]
@@ -287,17 +286,9 @@ class Project:
                 names = "、".join(r.name for r in stored.regions)
                 raise InvalidQuestion(f"unknown region {region!r}; the pilots are: {names}")
         docs = self.find_documents(doc) if doc else ()
-        normalized = normalize(text)
-
-        def read() -> tuple[Bridge | None, Query]:
-            bridge = self._bridge_of(retriever) if needs_bridge(normalized) else None
-            query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
-            if mode != "bm25":  # what the answer embeds after the question is embedded meanwhile, on the other core
-                retriever.prefetch(embedded_later(retriever, query, bridge))
-            return bridge, query
-
         # Every mode's answer needs the question's vector (compose chooses quotes by it): embedded here, while read beside.
-        bridge, query = retriever.embed_while(normalized, read)
+        read = partial(read_question, retriever, text, partial(self._bridge_of, retriever), ahead=mode != "bm25")
+        bridge, query = retriever.embed_while(normalize(text), read)
         hits = retriever.search(search_request(query, mode), mode=mode, k=max(_SEARCH_K, k), regions=regions, docs=docs)
         calibration = stored.calibration or DEFAULT_CALIBRATION
         return compose(retriever, self.lexicon(), query, hits, k=k, calibration=calibration, regions=regions, bridge=bridge)

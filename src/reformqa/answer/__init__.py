@@ -26,7 +26,7 @@ if TYPE_CHECKING:
         to_markdown,
         word_match,
     )
-    from .compose import NEAREST, NOT_FOUND, compose, embedded_later
+    from .compose import NEAREST, NOT_FOUND, compose, embedded_later, read_question
     from .documents import NO_DOCUMENTS, DocumentsAsked, documents_named, number_pattern, read_documents
     from .followup import REGION, TOPIC, Carry, follow_up
     from .lists import POLICY_VERBS, list_topic, topic_query, topic_table
@@ -51,7 +51,7 @@ _HOME = {
         "to_markdown",
         "word_match",
     ),
-    "compose": ("NEAREST", "NOT_FOUND", "compose", "embedded_later"),
+    "compose": ("NEAREST", "NOT_FOUND", "compose", "embedded_later", "read_question"),
     "documents": ("NO_DOCUMENTS", "DocumentsAsked", "documents_named", "number_pattern", "read_documents"),
     "followup": ("REGION", "TOPIC", "Carry", "follow_up"),
     "lists": ("POLICY_VERBS", "list_topic", "topic_query", "topic_table"),
@@ -94,6 +94,7 @@ __all__ = [
     "confidence",
     "documents_named",
     "embedded_later",
+    "read_question",
     "features",
     "fit_calibration",
     "fit_min_match",

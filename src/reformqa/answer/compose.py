@@ -7,7 +7,7 @@ that say nothing was found and why.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,7 +22,7 @@ from .answer_types import gives_kind, type_matches
 from .compare import DEFAULT_MIN_MATCH
 from .items import with_items
 from .lists import list_topic, topic_query, topic_table
-from .question import Query
+from .question import Query, analyse, needs_bridge
 from .quote import choose_quote
 from .signals import Lexicon
 
@@ -119,6 +119,20 @@ def _scope_last(query: Query, hits: Sequence[Hit]) -> list[Hit]:
     if measure is None:
         return list(hits)
     return [hits[measure], *(h for i, h in enumerate(hits) if i != measure)]
+
+
+def read_question(retriever: Retriever, text: str, bridge_of: Callable[[], Bridge], *, ahead: bool = True) -> tuple[Bridge | None, Query]:
+    """A checked question read for its answer: the English bridge if it needs one (opened by `bridge_of`), its Query.
+
+    With `ahead`, what the answer will embed after the question starts on the other core (Retriever.prefetch).
+    Project.ask runs this beside the question's own embedding (Retriever.embed_while).
+    """
+    bridge = bridge_of() if needs_bridge(normalize(text)) else None
+    stored = retriever.stored
+    query = analyse(text, stored.gazetteer, stored.tokenizer, stored.other_places, bridge=bridge)
+    if ahead:
+        retriever.prefetch(embedded_later(retriever, query, bridge))
+    return bridge, query
 
 
 def embedded_later(retriever: Retriever, query: Query, bridge: Bridge | None = None) -> list[str]:
