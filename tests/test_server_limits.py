@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from reformqa.project import Project
 from reformqa.web import ChatService, build_app, launch
 from reformqa.web.feedback import FeedbackLog
 from reformqa.web.limits import Limits
+from reformqa.web.queue import QueueGate
 
 httpx = pytest.importorskip("httpx")
 gradio_client = pytest.importorskip("gradio_client")
@@ -200,6 +202,45 @@ def test_one_address_keeps_a_bounded_number_of_sessions(served: Served):
         calls.append(json.loads(text)["event_id"])
         _settle(served)
     assert sum(c in holder.session_data for c in calls) <= LIMITS.sessions_per_address
+
+
+class _Queue:
+    """The parts of Gradio's queue and state holder that QueueGate reads: events wait, then run and make their state."""
+
+    def __init__(self) -> None:
+        self.waiting: list[Any] = []
+        self.event_queue_per_concurrency_id = {"ask": type("Waiting", (), {"queue": self.waiting})()}
+        self.active_jobs: list[Any] = []
+        self.pending_messages_per_session: dict[str, Any] = {}
+        self.pending_event_ids_session: dict[str, Any] = {}
+        self.event_ids_to_events: dict[str, Any] = {}
+        self.state_holder = type("Holder", (), {"session_data": {}, "time_last_used": {}, "lock": threading.Lock()})()
+
+    def join(self, session: str) -> None:
+        self.waiting.append(type("Event", (), {"session_hash": session, "request": None})())
+
+    def run(self, session: str) -> None:  # Gradio makes a session's state when its event runs, not when it joins
+        self.waiting[:] = [e for e in self.waiting if e.session_hash != session]
+        self.state_holder.session_data[session] = object()
+
+
+def test_a_session_dropped_before_its_event_ran_does_not_keep_the_state_it_makes_later():
+    queue = _Queue()
+    demo = type("Demo", (), {"_queue": queue, "state_holder": queue.state_holder})()
+    gate = QueueGate(demo, Limits(sessions_per_address=2))
+    for call in ("c1", "c2", "c3"):  # calls sent faster than they run: all three wait
+        queue.join(call)
+        gate.own("10.0.0.1", call)
+        gate.sweep()  # nothing of theirs is kept yet, and they are not forgotten for it
+    for call in ("c1", "c2", "c3"):
+        queue.run(call)
+    gate.sweep()
+    assert sorted(queue.state_holder.session_data) == ["c2", "c3"]  # c1 went past the share while it waited
+    queue.join("c4")
+    gate.own("10.0.0.1", "c4")
+    queue.run("c4")
+    gate.sweep()
+    assert sorted(queue.state_holder.session_data) == ["c3", "c4"]  # the share still counts c2 and c3
 
 
 def test_message_queues_nobody_uses_are_dropped(served: Served):

@@ -14,7 +14,10 @@ join reaches Gradio:
   cannot fill the 64 places for everyone;
 - **sessions per address**: the sessions an address used, least recently
   used first; past ``sessions_per_address`` its oldest one's state goes (its
-  own, never another address's).
+  own, never another address's). Gradio makes a session's state when its
+  event runs, which can be after the join that let it in: a session dropped
+  or forgotten while its event still waits would otherwise get its state back
+  afterwards, and keep it (calls sent faster than they ran went past the share).
 
 ``sweep`` runs every ``sweep_seconds`` on the server's event loop, over the
 sessions with no event waiting or running: an answer unread for
@@ -66,13 +69,16 @@ class QueueGate:
         self._readers = Tally()  # event streams open per session: their answers are being read
         self._idle: dict[str, tuple[Any, float]] = {}  # session -> (its oldest unread message, or (_EMPTY, messages ever put), and since when)
         self._sessions: dict[str, OrderedDict[str, None]] = {}  # address -> its sessions, least recently used first
+        self._dropped: set[str] = set()  # sessions past their address's share whose event was still waiting or running
+
+    def _events(self) -> list[Any]:
+        """The events in the queue, waiting or running."""
+        queue = self.demo._queue
+        return [e for q in queue.event_queue_per_concurrency_id.values() for e in q.queue] + [e for job in queue.active_jobs if job for e in job]
 
     def slots(self, address: str) -> int:
         """Events of this address in the queue (waiting or running), and joins of it on their way in."""
-        queue = self.demo._queue
-        waiting = [e for q in queue.event_queue_per_concurrency_id.values() for e in q.queue]
-        running = [e for job in queue.active_jobs if job for e in job]
-        return self._joining[address] + sum(1 for e in waiting + running if _address(e) == address)
+        return self._joining[address] + sum(1 for e in self._events() if _address(e) == address)
 
     def admit(self, address: str) -> Admission | None:
         """None if this address may join the queue now; else why not."""
@@ -101,13 +107,23 @@ class QueueGate:
         owned = self._sessions.setdefault(address, OrderedDict())
         owned[session] = None
         owned.move_to_end(session)
-        holder = getattr(self.demo, "state_holder", None)
+        self._dropped.discard(session)  # used again: its share counts it once more
         while len(owned) > self.limits.sessions_per_address:
             old, _ = owned.popitem(last=False)
-            if holder is not None:
-                with holder.lock:
-                    holder.session_data.pop(old, None)
-                    holder.time_last_used.pop(old, None)
+            self._drop_state(old)
+            if getattr(self.demo, "_queue", None) is not None and old in self._busy():
+                self._dropped.add(old)  # its event may make its state after now: dropped again once it has run
+
+    def _busy(self) -> set[str]:
+        """Sessions with an event waiting or running (a /call's session is its event's id)."""
+        return {getattr(e, "session_hash", None) or "" for e in self._events()}
+
+    def _drop_state(self, session: str) -> None:
+        holder = getattr(self.demo, "state_holder", None)
+        if holder is not None:
+            with holder.lock:
+                holder.session_data.pop(session, None)
+                holder.time_last_used.pop(session, None)
 
     def joined(self, address: str, session: str | None, send: Send) -> Send:
         """A send() for Gradio's answer to a join, noting the session the address now uses (for /call, its event id)."""
@@ -158,9 +174,13 @@ class QueueGate:
         for session, ids in list(ids_of.items()):  # finished events whose queue is gone (dropped, or evicted by Gradio)
             if session not in pending and not any(i in queue.event_ids_to_events for i in ids):
                 del ids_of[session]
+        busy = self._busy()
+        for session in self._dropped - busy:  # dropped past their share while their event ran: it has run now
+            self._drop_state(session)
+        self._dropped &= busy
         holder = getattr(self.demo, "state_holder", None)
-        for address, owned in list(self._sessions.items()):  # forget sessions Gradio no longer keeps
-            for session in [s for s in owned if holder is None or s not in holder.session_data]:
+        for address, owned in list(self._sessions.items()):  # forget sessions Gradio no longer keeps (nor will: no event waits)
+            for session in [s for s in owned if (holder is None or s not in holder.session_data) and s not in busy]:
                 del owned[session]
             if not owned:
                 del self._sessions[address]
